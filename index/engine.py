@@ -1,0 +1,325 @@
+"""Questions in, answers out: passage choice, abstention, disagreement notes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+try:  # TEMPORARY until index/disagree.py lands (helper writing it)
+    from index.disagree import find_disagreements
+except ImportError:  # pragma: no cover
+    def find_disagreements(*_a, **_k):  # type: ignore[no-redef]
+        return ()
+from index.models import (
+    GLOBAL_SCOPE,
+    Answer,
+    InvalidQuestion,
+    Passage,
+    Quote,
+    Source,
+    SourceInfo,
+    Summary,
+)
+from index.question import MAX_QUESTION_CHARS, Slot, question_slot
+from index.search import Query, SearchIndex
+from index.tokenize import Tokenizer
+from index.store import StoredIndex, load_index, read_version
+
+log = logging.getLogger(__name__)
+
+DEFAULT_K = 5
+MAX_K = 25
+# Above this many passages, ranking runs in a worker thread so the event loop
+# keeps serving other members meanwhile.
+OFF_LOOP_PASSAGES = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Tunable weights of passage choice (measured on the development set)."""
+
+    candidates: int = 200  # passages taken from BM25 for the finer scoring below
+    relevance_floor: float = 0.15  # a passage must score this share of the best one
+    same_source_decay: float = 0.5  # each passage already taken from a source scales the next
+    duplicate_overlap: float = 0.7  # term-set overlap above which two passages are one
+    slot_boost: float = 1.0  # a passage that states what the question asks for (a date, a count…)
+    phrase_boost: float = 0.25  # per pair of question words found side by side
+    min_coverage: float = 0.3  # share of the question's weight the best passage must carry
+    coverage_power: float = 1.0
+
+
+_DATE = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\b\d{1,2}(?:-\d{1,2})?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:since|in|on)\s+(?:early|late|mid-)?\s*(?:19|20)\d{2}\b"
+    r"|['\u2019]\d{2}\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|hundreds?|several)\b"
+    r"|\b\d+(?:-\w+)+\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+\b")
+_QUOTE = re.compile(r"[\u201c\"][^\u201d\"]{12,}[\u201d\"]")
+_PLACE = re.compile(r"\b(?:in|at|across|near|on|from)\s+(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?")
+
+
+def states(kind: str, text: str, focus: set[str] | frozenset[str] = frozenset(), tokenizer: Tokenizer | None = None) -> bool:
+    """Whether a passage states the kind of value a question asks for.
+
+    For a count with a focus ("people arrested"), the figure must stand within a
+    few words of a focus word, not anywhere in the passage.
+    """
+    if kind == "count" and focus and tokenizer is not None:
+        analyzed = tokenizer.analyze(text)
+        numbers = [w.start for _, w in analyzed if _NUMBER.fullmatch(w.surface) or w.surface[:1].isdigit()]
+        if not numbers:
+            return False
+        near = [w.start for t, w in analyzed if t in focus]
+        return any(abs(a - b) <= 60 for a in numbers for b in near)
+    pattern = {"date": _DATE, "count": _NUMBER, "person": _NAME, "name": _NAME, "quote": _QUOTE, "place": _PLACE}.get(kind)
+    return bool(pattern and pattern.search(text))
+
+
+def check_question(question: str) -> str:
+    """The question stripped, or InvalidQuestion with a message a member understands."""
+    q = " ".join(question.split())
+    if not q:
+        raise InvalidQuestion("Ask a question in words, e.g. “When did the Worcester arrest happen?”")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise InvalidQuestion(f"That question is {len(q)} characters long; please keep it under {MAX_QUESTION_CHARS}.")
+    if not any(c.isalnum() for c in q):
+        raise InvalidQuestion("That question has no words in it; ask in plain words.")
+    return q
+
+
+class Engine:
+    """The loaded index and everything that can be asked of it."""
+
+    def __init__(self, db_path: Path, stored: StoredIndex, search: SearchIndex, ranking: Ranking | None = None) -> None:
+        self.db_path = db_path
+        self.version = stored.version
+        self.ranking = ranking or Ranking()
+        self._use(stored, search)
+
+    def _use(self, stored: StoredIndex, search: SearchIndex) -> None:
+        self.version = stored.version
+        self._stored = stored
+        self._search = search
+        self._sources = {s.id: s for s in stored.sources}
+        self._counts: dict[str, int] = {}
+        for p in stored.passages:
+            self._counts[p.source_id] = self._counts.get(p.source_id, 0) + 1
+
+    @classmethod
+    async def open(cls, db_path: str | Path, ranking: Ranking | None = None) -> Engine:
+        """Load the current index at ``db_path`` (NoIndex if none was built)."""
+        path = Path(db_path)
+        stored = await load_index(path)
+        search = await asyncio.to_thread(SearchIndex.from_blobs, stored.passages, stored.blobs)
+        return cls(path, stored, search, ranking)
+
+    async def reload(self) -> bool:
+        """Adopt a newer index version if one was built since; True when it changed."""
+        if await read_version(self.db_path) == self.version:
+            return False
+        stored = await load_index(self.db_path)
+        search = await asyncio.to_thread(SearchIndex.from_blobs, stored.passages, stored.blobs)
+        self._use(stored, search)  # one assignment each: in-flight questions finish on the old one
+        log.info("now answering from index v%d", stored.version)
+        return True
+
+    async def close(self) -> None:
+        """Nothing is held open between calls; kept for symmetry with ``open``."""
+
+    # -- asking -------------------------------------------------------------------
+
+    async def ask(self, question: str, *, k: int = DEFAULT_K, offset: int = 0, scope: str | None = None) -> Answer:
+        """Answer a question (InvalidQuestion for empty or oversized input)."""
+        if self._search.n > OFF_LOOP_PASSAGES:
+            return await asyncio.to_thread(self.answer, question, k=k, offset=offset, scope=scope)
+        return self.answer(question, k=k, offset=offset, scope=scope)
+
+    def answer(self, question: str, *, k: int = DEFAULT_K, offset: int = 0, scope: str | None = None) -> Answer:
+        """The synchronous core of :meth:`ask`."""
+        q = check_question(question)
+        k = max(1, min(int(k), MAX_K))
+        offset = max(0, int(offset))
+        slot = question_slot(q)
+        search = self._search
+        query = search.analyze_question(q)
+        if query.unknown_proper:
+            names = ", ".join(f"“{w}”" for w in query.unknown_proper)
+            return self._decline(q, slot, f"The sources don't mention {names}, so they can't answer this.", query.terms)
+        if not query.terms or search.n == 0:
+            return self._decline(q, slot, "The sources don't cover this question.", query.terms)
+
+        unknown = len(query.unknown) + 0.5 * len(query.corrections)
+        if unknown and unknown * 2 >= len(query.unknown) + len(set(query.terms)):
+            # Half the question's words appear in no source: it is about something else.
+            return self._decline(q, slot, "The sources don't cover this question.", query.terms)
+        ranked, coverage, combined = self._rank(query, slot, scope)
+        if not ranked or coverage[ranked[0]] < self.ranking.min_coverage:
+            return self._decline(q, slot, "The sources don't cover this question.", query.terms)
+        picked = self._diversify(ranked, combined, k + offset + 1)
+        page = picked[offset : offset + k]
+        quotes = tuple(self._quote(i, float(combined[i])) for i in page)
+        evidence = tuple(self._quote(i, float(combined[i])) for i in ranked[: 3 * k] if i not in page)
+        disagreements = find_disagreements(q, quotes, self._sources, evidence) if quotes and offset == 0 else ()
+        seen: dict[str, Source] = {}
+        for quote in quotes:
+            seen.setdefault(quote.source_id, self._sources[quote.source_id])
+        return Answer(
+            question=q,
+            answered=bool(quotes),
+            quotes=quotes,
+            disagreements=tuple(disagreements),
+            message="" if quotes else "No further passages.",
+            slot=slot.kind if slot else None,
+            more=len(picked) > offset + k,
+            sources=tuple(seen.values()),
+        )
+
+    def _rank(
+        self, query: Query, slot: Slot | None, scope: str | None
+    ) -> tuple[list[int], dict[int, float], dict[int, float]]:
+        """Relevant passage ids best first, with each one's coverage and final score.
+
+        BM25 picks a bounded candidate set; each candidate is then weighed by the
+        share of the question it covers, by the question's word pairs it keeps in
+        order, and by whether it states what the question asks for (a date for
+        "when", a figure for "how many", a quotation for "what did … say").
+        """
+        search = self._search
+        r = self.ranking
+        terms = query.terms
+        distinct = list(dict.fromkeys(terms))
+        weights = {t: search.idf(t) for t in distinct}
+        total = sum(weights.values()) or 1.0
+        pairs = set(zip(terms, terms[1:], strict=False))
+        focus = {t for w in (slot.focus if slot else ()) for t in search.tokenizer.tokens(w)}
+        allowed = {GLOBAL_SCOPE, scope} if scope else None
+        coverage: dict[int, float] = {}
+        combined: dict[int, float] = {}
+        for i, bm in search.bm25.top_k(list(terms), r.candidates):
+            passage = search.passages[i]
+            if allowed is not None and self._sources[passage.source_id].scope not in allowed:
+                continue
+            have = search.term_sets[i]
+            cov = sum(w for t, w in weights.items() if t in have) / total
+            coverage[i] = cov
+            score = bm * cov**r.coverage_power
+            if pairs:
+                seq = search.terms[i]
+                kept = len(pairs & set(zip(seq, seq[1:], strict=False)))
+                score *= 1 + r.phrase_boost * kept
+            if slot and states(slot.kind, passage.text, focus, search.tokenizer):
+                score *= 1 + r.slot_boost
+            combined[i] = score
+        order = sorted(combined, key=lambda i: (-combined[i], i))
+        if not order:
+            return [], coverage, combined
+        floor = r.relevance_floor * combined[order[0]]
+        return [i for i in order if combined[i] >= floor], coverage, combined
+
+    def _diversify(self, ranked: list[int], combined: dict[int, float], want: int) -> list[int]:
+        """Greedy choice: best first, each source's next passage discounted, copies dropped."""
+        r = self.ranking
+        search = self._search
+        taken: list[int] = []
+        per_source: dict[str, int] = {}
+        pool = list(ranked)
+        while pool and len(taken) < want:
+            best_i, best_v = -1, -1.0
+            for i in pool:
+                sid = search.passages[i].source_id
+                v = combined[i] * (r.same_source_decay ** per_source.get(sid, 0))
+                if v > best_v:
+                    best_i, best_v = i, v
+            pool.remove(best_i)
+            if any(_overlap(search.term_sets[best_i], search.term_sets[j]) >= r.duplicate_overlap for j in taken):
+                continue
+            taken.append(best_i)
+            sid = search.passages[best_i].source_id
+            per_source[sid] = per_source.get(sid, 0) + 1
+        return taken
+
+    def _quote(self, i: int, score: float) -> Quote:
+        p = self._search.passages[i]
+        s = self._sources[p.source_id]
+        return Quote(p.source_id, s.label, s.tag, p.heading, p.text, score, p.start, p.end, s.url)
+
+    def _decline(self, q: str, slot: Slot | None, message: str, terms: Sequence[str]) -> Answer:
+        return Answer(
+            question=q,
+            answered=False,
+            message=message,
+            related=self._related(terms),
+            slot=slot.kind if slot else None,
+        )
+
+    def _related(self, terms: Sequence[str], n: int = 3) -> tuple[str, ...]:
+        """Headings of the passages closest to a question the sources don't cover."""
+        if not terms or not self._search.n:
+            return ()
+        scores = self._search.scores(terms)
+        out: list[str] = []
+        for i in np.argsort(-scores, kind="stable")[: 4 * n]:
+            if scores[i] <= 0:
+                break
+            h = self._search.passages[int(i)].heading
+            if h and h not in out:
+                out.append(h)
+            if len(out) == n:
+                break
+        return tuple(out)
+
+    # -- listing --------------------------------------------------------------------
+
+    def sources(self) -> list[SourceInfo]:
+        return [SourceInfo(s, self._counts.get(s.id, 0)) for s in self._stored.sources]
+
+    def find_source(self, name: str) -> SourceInfo | None:
+        """A source by tag ("S1"), id, or label (case-insensitive, whole or part)."""
+        key = name.strip().casefold()
+        if not key:
+            return None
+        infos = self.sources()
+        for match in (
+            lambda s: s.tag.casefold() == key or s.id.casefold() == key,
+            lambda s: s.label.casefold() == key,
+            lambda s: s.label.casefold().startswith(key) or s.id.casefold().startswith(key),
+            lambda s: key in s.label.casefold(),
+        ):
+            hits = [i for i in infos if match(i.source)]
+            if hits:
+                return hits[0]
+        return None
+
+    def source_passages(self, source_id: str, limit: int = 3) -> list[Passage]:
+        return [p for p in self._stored.passages if p.source_id == source_id][: max(0, limit)]
+
+    def source_text(self, source_id: str) -> str | None:
+        return self._stored.texts.get(source_id)
+
+    @property
+    def passage_count(self) -> int:
+        return self._search.n
+
+    async def summary(self, topic: str | None = None) -> Summary:
+        from index.summary import summarize
+
+        return summarize(self, topic)
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))

@@ -1,0 +1,193 @@
+"""Passages → terms → BM25 scores, plus the vocabulary a question is checked against."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from index.bm25 import BM25Index
+from index.models import Passage
+from index.tokenize import Tokenizer, default_tokenizer, words
+
+log = logging.getLogger(__name__)
+
+# A phrase of this many terms or more, repeated in at least BOILERPLATE_MIN passages
+# and BOILERPLATE_SHARE of one source's passages, is keyword stuffing: it is left
+# out of the index so it cannot decide a ranking.
+BOILERPLATE_NGRAM = 3
+BOILERPLATE_MIN = 3
+BOILERPLATE_SHARE = 0.12
+HEADING_WEIGHT = 1  # heading terms are added this many times to the passage's terms
+
+BM25_PARAMS = {"variant": "okapi", "k1": 1.2, "b": 0.75}
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A question as the index sees it."""
+
+    terms: tuple[str, ...]  # after typo correction
+    unknown: tuple[str, ...]  # question words the sources never use (after correction)
+    unknown_proper: tuple[str, ...]  # of those, capitalized in the question: names, places
+    corrections: tuple[tuple[str, str], ...]  # (typed, corrected)
+
+
+class SearchIndex:
+    """Terms of every passage and a BM25 index over them."""
+
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        terms: list[list[str]],
+        surface_vocab: dict[str, int],
+        proper: Sequence[str] = (),
+        bm25: BM25Index | None = None,
+        tokenizer: Tokenizer | None = None,
+    ) -> None:
+        self.passages = tuple(passages)
+        self.terms = terms
+        self.term_sets = [frozenset(t) for t in terms]
+        self.tokenizer = tokenizer or default_tokenizer()
+        self.surface_vocab = surface_vocab  # word as written (normalized) -> count
+        self._by_freq = sorted(surface_vocab, key=lambda w: (-surface_vocab[w], w))
+        self.proper = frozenset(proper)  # words the sources write capitalized mid-sentence
+        self._proper_by_freq = [w for w in self._by_freq if w in self.proper]
+        self.bm25 = bm25 or BM25Index.build(terms, **BM25_PARAMS)  # type: ignore[arg-type]
+        df: Counter[str] = Counter()
+        for s in self.term_sets:
+            df.update(s)
+        self.df = df
+        self.n = len(self.passages)
+
+    @classmethod
+    def build(cls, passages: Sequence[Passage], tokenizer: Tokenizer | None = None) -> SearchIndex:
+        tok = tokenizer or default_tokenizer()
+        analyzed = [tok.tokens(p.text) for p in passages]
+        stuffing = _boilerplate(passages, analyzed)
+        terms: list[list[str]] = []
+        for p, body in zip(passages, analyzed, strict=True):
+            body = _drop_phrases(body, stuffing) if stuffing else body
+            terms.append(tok.tokens(p.heading) * HEADING_WEIGHT + body)
+        vocab: Counter[str] = Counter()
+        capitalized: Counter[str] = Counter()
+        for p in passages:
+            for w in words(p.text):
+                vocab[w.surface] += 1
+                raw = p.text[w.start : w.start + 1]
+                if raw.isupper() and w.start > 0 and p.text[w.start - 2 : w.start - 1] not in ".!?:\n":
+                    capitalized[w.surface] += 1
+            vocab.update(w.surface for w in words(p.heading))
+        proper = sorted(w for w, c in capitalized.items() if c * 2 >= vocab[w] and w.isalpha())
+        if stuffing:
+            log.info("left %d keyword-stuffing phrases out of the index", len(stuffing))
+        return cls(passages, terms, dict(vocab), proper, tokenizer=tok)
+
+    # Persistence: the terms and vocabulary are stored beside the passages so loading
+    # an index never re-tokenizes; the BM25 arrays are stored ready to use.
+    def to_blobs(self) -> dict[str, bytes]:
+        return {
+            "terms": json.dumps(self.terms, separators=(",", ":")).encode(),
+            "vocab": json.dumps(self.surface_vocab, separators=(",", ":")).encode(),
+            "proper": json.dumps(sorted(self.proper)).encode(),
+            "bm25": self.bm25.to_bytes(),
+            "bm25_params": json.dumps(BM25_PARAMS).encode(),
+        }
+
+    @classmethod
+    def from_blobs(cls, passages: Sequence[Passage], blobs: dict[str, bytes]) -> SearchIndex:
+        if "terms" not in blobs or json.loads(blobs.get("bm25_params", b"{}")) != BM25_PARAMS:
+            return cls.build(passages)  # stored by an older version: rebuild in memory
+        terms = json.loads(blobs["terms"])
+        vocab = json.loads(blobs["vocab"])
+        proper = json.loads(blobs.get("proper", b"[]"))
+        return cls(passages, terms, vocab, proper, bm25=BM25Index.from_bytes(blobs["bm25"]))
+
+    def idf(self, term: str) -> float:
+        """Always-positive IDF, for weighting question words (not for ranking)."""
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def analyze_question(self, question: str) -> Query:
+        """Terms of a question, with misspellings corrected against the sources' words."""
+        corrected: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        unknown: list[str] = []
+        proper: list[str] = []
+        for w in words(question):
+            word = w.surface
+            stem_terms = self.tokenizer.tokens(word)
+            if not stem_terms:
+                corrected.append(word)
+                continue
+            if all(t in self.df for t in stem_terms) or word in self.surface_vocab:
+                corrected.append(word)
+                continue
+            raw = question[w.start : w.end]
+            capital = raw[:1].isupper() and w.start > 0
+            fix = self._closest(word, proper_only=capital)
+            if fix is not None:
+                corrections.append((word, fix))
+                corrected.append(fix)
+                continue
+            corrected.append(word)
+            if any(c.isalpha() for c in word):
+                unknown.append(word)
+                if capital:
+                    proper.append(word)
+        terms = tuple(self.tokenizer.tokens(" ".join(corrected)))
+        return Query(terms, tuple(unknown), tuple(proper), tuple(corrections))
+
+    def _closest(self, word: str, *, proper_only: bool = False) -> str | None:
+        """The sources' nearest word to a misspelled one (a name only for a capitalized word)."""
+        if len(word) < 5 or not word.isalpha():
+            return None
+        limit = 1 if len(word) < 8 else 2
+        choices = self._proper_by_freq if proper_only else self._by_freq
+        hit = process.extractOne(word, choices, scorer=Levenshtein.distance, score_cutoff=limit)
+        return hit[0] if hit else None
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        if not self.n:
+            return np.zeros(0)
+        return self.bm25.scores(list(terms))
+
+    def candidates_by_source(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(self.passages):
+            out[p.source_id].append(i)
+        return out
+
+
+def _boilerplate(passages: Sequence[Passage], analyzed: Sequence[list[str]]) -> set[tuple[str, ...]]:
+    """Phrases repeated across many passages of one source (SEO keyword strings)."""
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(passages):
+        by_source[p.source_id].append(i)
+    found: set[tuple[str, ...]] = set()
+    n = BOILERPLATE_NGRAM
+    for ids in by_source.values():
+        seen: Counter[tuple[str, ...]] = Counter()
+        for i in ids:
+            toks = analyzed[i]
+            seen.update({tuple(toks[j : j + n]) for j in range(len(toks) - n + 1)})
+        need = max(BOILERPLATE_MIN, math.ceil(BOILERPLATE_SHARE * len(ids)))
+        found.update(g for g, c in seen.items() if c >= need)
+    return found
+
+
+def _drop_phrases(tokens: list[str], phrases: set[tuple[str, ...]]) -> list[str]:
+    n = BOILERPLATE_NGRAM
+    keep = [True] * len(tokens)
+    for j in range(len(tokens) - n + 1):
+        if tuple(tokens[j : j + n]) in phrases:
+            for m in range(j, j + n):
+                keep[m] = False
+    return [t for t, k in zip(tokens, keep, strict=True) if k]

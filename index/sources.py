@@ -1,0 +1,189 @@
+"""Source files and their manifest (``sources.yaml``): read, validate, label."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from index.models import GLOBAL_SCOPE, SourceError
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAMES = ("sources.yaml", "sources.yml")
+MAX_SOURCE_BYTES = 20_000_000
+_FIELDS = ("label", "tag", "site", "date", "url")
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    label: str | None = None
+    tag: str | None = None
+    site: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A source read from disk, validated, with its metadata resolved."""
+
+    id: str
+    path: Path
+    text: str
+    content_hash: str
+    label: str
+    tag: str
+    site: str | None
+    date: str | None
+    url: str | None
+    scope: str = GLOBAL_SCOPE
+
+
+def _where(path: Path, node: yaml.Node) -> str:
+    return f"{path}:{node.start_mark.line + 1}"
+
+
+def load_manifest(path: Path) -> dict[str, ManifestEntry]:
+    """Parse a manifest; any problem is a SourceError naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: manifest is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read manifest ({exc.strerror})") from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise SourceError(f"{path}{line}: malformed YAML: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        raise SourceError(f"{path}: malformed YAML: {exc}") from exc
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise SourceError(f"{_where(path, root)}: manifest must be a mapping with a 'sources' key")
+    sources_node: yaml.Node | None = None
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "sources":
+            sources_node = value
+        else:
+            raise SourceError(f"{_where(path, key)}: unknown top-level key {getattr(key, 'value', key)!r}")
+    if sources_node is None or (isinstance(sources_node, yaml.ScalarNode) and sources_node.value in ("", "~", "null")):
+        return {}
+    if not isinstance(sources_node, yaml.MappingNode):
+        raise SourceError(f"{_where(path, sources_node)}: 'sources' must map source ids to their metadata")
+    entries: dict[str, ManifestEntry] = {}
+    for key, value in sources_node.value:
+        if not isinstance(key, yaml.ScalarNode) or not key.value.strip():
+            raise SourceError(f"{_where(path, key)}: a source id must be a plain name")
+        sid = key.value.strip()
+        if sid in entries:
+            raise SourceError(f"{_where(path, key)}: source {sid!r} is listed twice")
+        if not isinstance(value, yaml.MappingNode):
+            raise SourceError(f"{_where(path, value)}: source {sid!r} must be a mapping (label, site, date, url, tag)")
+        fields: dict[str, str] = {}
+        for fkey, fval in value.value:
+            name = getattr(fkey, "value", None)
+            if name not in _FIELDS:
+                raise SourceError(f"{_where(path, fkey)}: unknown field {name!r} for source {sid!r}")
+            if not isinstance(fval, yaml.ScalarNode):
+                raise SourceError(f"{_where(path, fval)}: field {name!r} of {sid!r} must be text")
+            if fval.value.strip():
+                fields[str(name)] = fval.value.strip()
+        entries[sid] = ManifestEntry(**fields)
+    return entries
+
+
+def read_text(path: Path) -> str:
+    """Read a source as UTF-8 text; binary or undecodable files are a SourceError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(f"{path}: {size:,} bytes is over the {MAX_SOURCE_BYTES:,}-byte limit for one source")
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise SourceError(f"{path}: permission denied") from exc
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read ({exc.strerror})") from exc
+    if b"\x00" in data:
+        raise SourceError(f"{path}: looks binary (NUL bytes); sources must be UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
+    bad = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
+    if bad > max(8, len(text) // 100):
+        raise SourceError(f"{path}: looks binary ({bad} control characters); sources must be UTF-8 text")
+    return text
+
+
+_HEADING_END = re.compile(r"[.!:;,]['\"\u2019\u201d)]*$")
+
+
+def first_heading(text: str) -> str | None:
+    """The first short line without end punctuation (what these texts use as headings)."""
+    for line in text.splitlines():
+        s = line.strip()
+        if s and len(s) <= 120 and not _HEADING_END.search(s) and not s.startswith(("-", "|", "*")):
+            return s
+    return None
+
+
+def default_tag(source_id: str) -> str:
+    """``001_03c4…`` → ``S1``; other ids are used as written (shortened)."""
+    m = re.match(r"(\d+)", source_id)
+    return f"S{int(m.group(1))}" if m else source_id[:16]
+
+
+def list_source_files(folder: Path) -> list[Path]:
+    """Every regular, visible file of ``folder`` except the manifest, sorted by name."""
+    if not folder.exists():
+        raise SourceError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise SourceError(f"{folder}: not a folder")
+    try:
+        entries = sorted(folder.iterdir())
+    except PermissionError as exc:
+        raise SourceError(f"{folder}: permission denied") from exc
+    return [p for p in entries if p.is_file() and not p.name.startswith(".") and p.name not in MANIFEST_NAMES]
+
+
+def load_sources(folder: Path, scope: str = GLOBAL_SCOPE) -> list[SourceFile]:
+    """Read and validate every source of a folder; the first problem raises SourceError."""
+    files = list_source_files(folder)
+    manifest: dict[str, ManifestEntry] = {}
+    for name in MANIFEST_NAMES:
+        if (folder / name).is_file():
+            manifest = load_manifest(folder / name)
+            break
+    if not files:
+        raise SourceError(f"{folder}: no source files to index")
+    out: list[SourceFile] = []
+    seen_ids: dict[str, Path] = {}
+    seen_tags: set[str] = set()
+    for path in files:
+        sid = path.stem
+        if sid in seen_ids:
+            raise SourceError(f"{path}: same source id {sid!r} as {seen_ids[sid].name}")
+        seen_ids[sid] = path
+        text = read_text(path)
+        if not text.strip():
+            raise SourceError(f"{path}: empty file")
+        meta = manifest.get(sid, ManifestEntry())
+        label = meta.label or first_heading(text) or sid
+        tag = meta.tag or default_tag(sid)
+        if tag in seen_tags:
+            tag = sid[:16]
+        seen_tags.add(tag)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        out.append(SourceFile(sid, path, text, digest, label, tag, meta.site, meta.date, meta.url, scope))
+    unknown = sorted(set(manifest) - set(seen_ids))
+    if unknown:
+        log.warning("manifest lists sources with no file: %s", ", ".join(unknown))
+    return out

@@ -1,0 +1,169 @@
+"""One tokenizer for passages and questions.
+
+Text is Unicode-normalized (curly quotes, dashes), lower-cased, split into words
+that keep forms like ``287(g)``, ``2025`` and ``16-year-old`` usable, stemmed with
+Snowball, and spelling variants / synonyms from ``data/synonyms.yaml`` are folded
+into one term. Stop words come from ``data/stopwords.txt``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import Stemmer
+import yaml
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).with_name("data")
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+
+# 287(g); 1-844-363-1423; 8-9; 16-year-old; u.s.; words with inner apostrophes.
+_WORD = re.compile(
+    r"\d+\([a-z]\)"
+    r"|[a-z0-9]+(?:[-'.][a-z0-9]+)*",
+)
+
+
+def normalize(text: str) -> str:
+    """NFKC, straight quotes and hyphens, lower case."""
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word as written (normalized) with its character span in the input."""
+
+    surface: str
+    start: int
+    end: int
+
+
+def words(text: str) -> list[Word]:
+    """Split normalized text into words; offsets refer to ``text``.
+
+    NFKC can change lengths for rare characters; the offsets are exact for the
+    characters these sources use, and only used to point at sentences.
+    """
+    norm = normalize(text)
+    out: list[Word] = []
+    for m in _WORD.finditer(norm):
+        w = m.group()
+        if w.endswith("'s") or w.endswith("s'"):
+            w = w[:-2] if w.endswith("'s") else w[:-1]
+        out.append(Word(w.strip(".'"), m.start(), m.end()))
+    return [w for w in out if w.surface]
+
+
+class Tokenizer:
+    """Text → search terms. Build once; it is immutable and thread-safe."""
+
+    def __init__(self, stopwords: Iterable[str], synonym_groups: Sequence[Sequence[str]]) -> None:
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stem_cache: dict[str, str] = {}
+        self.stopwords = frozenset(normalize(w) for w in stopwords)
+        # Phrase (tuple of stems) -> canonical term, longest phrases tried first.
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for group in synonym_groups:
+            stems = [tuple(self._stem_words(str(entry))) for entry in group]
+            stems = [s for s in stems if s]
+            if not stems:
+                continue
+            canonical = "_".join(stems[0])
+            for s in stems:
+                self._phrases[s] = canonical
+        self._max_phrase = max((len(p) for p in self._phrases), default=1)
+
+    @classmethod
+    def from_files(cls, data_dir: Path = DATA) -> Tokenizer:
+        stop = [
+            line.strip()
+            for line in (data_dir / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+        raw = yaml.safe_load((data_dir / "synonyms.yaml").read_text(encoding="utf-8")) or {}
+        groups = raw.get("groups") or []
+        return cls(stop, groups)
+
+    def stem(self, word: str) -> str:
+        cached = self._stem_cache.get(word)
+        if cached is None:
+            if any(c.isdigit() for c in word):
+                cached = word  # numbers, 287(g), 16-year-old stay as written
+            else:
+                cached = self._stemmer.stemWord(word.replace("'", ""))
+            self._stem_cache[word] = cached
+        return cached
+
+    def _stem_words(self, text: str) -> list[str]:
+        return [self._stem_one(w.surface) for w in words(text)]
+
+    def _stem_one(self, surface: str) -> str:
+        if "-" in surface and not surface[0].isdigit():
+            return self.stem(surface.replace("-", ""))
+        return self.stem(surface)
+
+    def analyze(self, text: str) -> list[tuple[str, Word]]:
+        """Terms with the word each came from (phrases map to their first word)."""
+        ws = words(text)
+        stems = [self._stem_one(w.surface) for w in ws]
+        out: list[tuple[str, Word]] = []
+        i = 0
+        while i < len(ws):
+            matched = False
+            for n in range(min(self._max_phrase, len(ws) - i), 0, -1):
+                canon = self._phrases.get(tuple(stems[i : i + n]))
+                if canon is not None:
+                    out.append((canon, ws[i]))
+                    i += n
+                    matched = True
+                    break
+            if matched:
+                continue
+            w = ws[i]
+            if w.surface not in self.stopwords and len(w.surface) > 1 or w.surface.isdigit():
+                out.append((stems[i], w))
+                if "-" in w.surface:
+                    # "16-year-old" is also "16", "year", "old"; "8-9" also "8", "9".
+                    for part in w.surface.split("-"):
+                        if part and part not in self.stopwords:
+                            out.append((self.stem(part), w))
+            i += 1
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        """The search terms of ``text``, in order (duplicates kept)."""
+        return [t for t, _ in self.analyze(text)]
+
+
+@cache
+def default_tokenizer() -> Tokenizer:
+    """The project's tokenizer, built from ``index/data``."""
+    return Tokenizer.from_files()

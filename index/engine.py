@@ -28,6 +28,8 @@ from index.models import (
 )
 from index.question import MAX_QUESTION_CHARS, Slot, question_slot
 from index.search import Query, SearchIndex
+from index.values import extract_counts, extract_names, extract_places, split_sentences
+from index.values_dates import extract_dates
 from index.tokenize import Tokenizer
 from index.store import StoredIndex, load_index, read_version
 
@@ -48,44 +50,40 @@ class Ranking:
     relevance_floor: float = 0.15  # a passage must score this share of the best one
     same_source_decay: float = 0.5  # each passage already taken from a source scales the next
     duplicate_overlap: float = 0.7  # term-set overlap above which two passages are one
-    slot_boost: float = 1.0  # a passage that states what the question asks for (a date, a count…)
+    slot_boost: float = 2.0  # a passage that states what the question asks for (a date, a count…)
     phrase_boost: float = 0.25  # per pair of question words found side by side
     min_coverage: float = 0.3  # share of the question's weight the best passage must carry
     coverage_power: float = 1.0
 
 
-_DATE = re.compile(
-    r"\b(?:19|20)\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
-    r"|\b\d{1,2}(?:-\d{1,2})?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-    r"|\b(?:since|in|on)\s+(?:early|late|mid-)?\s*(?:19|20)\d{2}\b"
-    r"|['\u2019]\d{2}\b",
+_QUOTE = re.compile(
+    r"[\u201c\"][^\u201d\"]{12,}[\u201d\"]"
+    r"|\b(?:said|says|stated|statement|told|explained|announced|remarked|declared)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(
-    r"\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|hundreds?|several)\b"
-    r"|\b\d+(?:-\w+)+\b",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+\b")
-_QUOTE = re.compile(r"[\u201c\"][^\u201d\"]{12,}[\u201d\"]")
-_PLACE = re.compile(r"\b(?:in|at|across|near|on|from)\s+(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?")
 
 
-def states(kind: str, text: str, focus: set[str] | frozenset[str] = frozenset(), tokenizer: Tokenizer | None = None) -> bool:
+def states(kind: str, text: str, focus: frozenset[str] = frozenset(), tokenizer: Tokenizer | None = None) -> bool:
     """Whether a passage states the kind of value a question asks for.
 
-    For a count with a focus ("people arrested"), the figure must stand within a
-    few words of a focus word, not anywhere in the passage.
+    Uses the same extractors as the disagreement notes. For a count with a focus
+    ("people arrested"), a figure must stand in a sentence that names a focus word.
     """
-    if kind == "count" and focus and tokenizer is not None:
-        analyzed = tokenizer.analyze(text)
-        numbers = [w.start for _, w in analyzed if _NUMBER.fullmatch(w.surface) or w.surface[:1].isdigit()]
-        if not numbers:
-            return False
-        near = [w.start for t, w in analyzed if t in focus]
-        return any(abs(a - b) <= 60 for a in numbers for b in near)
-    pattern = {"date": _DATE, "count": _NUMBER, "person": _NAME, "name": _NAME, "quote": _QUOTE, "place": _PLACE}.get(kind)
-    return bool(pattern and pattern.search(text))
+    if kind == "quote":
+        return _QUOTE.search(text) is not None
+    if kind == "date":
+        return any(extract_dates(s) for s in split_sentences(text))
+    if kind == "place":
+        return any(p.kind != "state" for p in extract_places(text))
+    if kind in ("person", "name"):
+        return bool(extract_names(text))
+    if kind == "count":
+        for sentence in split_sentences(text):
+            if not extract_counts(sentence):
+                continue
+            if not focus or tokenizer is None or focus & set(tokenizer.tokens(sentence)):
+                return True
+    return False
 
 
 def check_question(question: str) -> str:
@@ -114,6 +112,7 @@ class Engine:
         self._stored = stored
         self._search = search
         self._sources = {s.id: s for s in stored.sources}
+        self._evidence: dict[tuple[int, str, frozenset[str]], bool] = {}
         self._counts: dict[str, int] = {}
         for p in stored.passages:
             self._counts[p.source_id] = self._counts.get(p.source_id, 0) + 1
@@ -204,7 +203,7 @@ class Engine:
         weights = {t: search.idf(t) for t in distinct}
         total = sum(weights.values()) or 1.0
         pairs = set(zip(terms, terms[1:], strict=False))
-        focus = {t for w in (slot.focus if slot else ()) for t in search.tokenizer.tokens(w)}
+        focus = frozenset(t for w in (slot.focus if slot else ()) for t in search.tokenizer.tokens(w))
         allowed = {GLOBAL_SCOPE, scope} if scope else None
         coverage: dict[int, float] = {}
         combined: dict[int, float] = {}
@@ -220,7 +219,7 @@ class Engine:
                 seq = search.terms[i]
                 kept = len(pairs & set(zip(seq, seq[1:], strict=False)))
                 score *= 1 + r.phrase_boost * kept
-            if slot and states(slot.kind, passage.text, focus, search.tokenizer):
+            if slot and self._states(i, slot.kind, focus):
                 score *= 1 + r.slot_boost
             combined[i] = score
         order = sorted(combined, key=lambda i: (-combined[i], i))
@@ -228,6 +227,16 @@ class Engine:
             return [], coverage, combined
         floor = r.relevance_floor * combined[order[0]]
         return [i for i in order if combined[i] >= floor], coverage, combined
+
+    def _states(self, i: int, kind: str, focus: frozenset[str]) -> bool:
+        key = (i, kind, focus)
+        hit = self._evidence.get(key)
+        if hit is None:
+            hit = states(kind, self._search.passages[i].text, focus, self._search.tokenizer)
+            if len(self._evidence) > 200_000:
+                self._evidence.clear()
+            self._evidence[key] = hit
+        return hit
 
     def _diversify(self, ranked: list[int], combined: dict[int, float], want: int) -> list[int]:
         """Greedy choice: best first, each source's next passage discounted, copies dropped."""

@@ -27,7 +27,7 @@ BOILERPLATE_MIN = 3
 BOILERPLATE_SHARE = 0.12
 HEADING_WEIGHT = 1  # heading terms are added this many times to the passage's terms
 
-BM25_PARAMS = {"variant": "okapi", "k1": 1.2, "b": 0.75}
+BM25_PARAMS = {"variant": "plus", "k1": 1.2, "b": 0.75}
 
 
 @dataclass(frozen=True, slots=True)

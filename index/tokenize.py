@@ -85,7 +85,12 @@ def words(text: str) -> list[Word]:
 class Tokenizer:
     """Text → search terms. Build once; it is immutable and thread-safe."""
 
-    def __init__(self, stopwords: Iterable[str], synonym_groups: Sequence[Sequence[str]]) -> None:
+    def __init__(
+        self,
+        stopwords: Iterable[str],
+        synonym_groups: Sequence[Sequence[str]],
+        light: Sequence[str] = (),
+    ) -> None:
         self._stemmer = Stemmer.Stemmer("english")
         self._stem_cache: dict[str, str] = {}
         self.stopwords = frozenset(normalize(w) for w in stopwords)
@@ -99,6 +104,10 @@ class Tokenizer:
             canonical = "_".join(stems[0])
             for s in stems:
                 self._phrases[s] = canonical
+        for entry in light:
+            stems = tuple(self._stem_words(str(entry)))
+            if stems:
+                self._phrases[stems] = ""  # matched, then dropped
         self._max_phrase = max((len(p) for p in self._phrases), default=1)
 
     @classmethod
@@ -109,8 +118,7 @@ class Tokenizer:
             if line.strip() and not line.startswith("#")
         ]
         raw = yaml.safe_load((data_dir / "synonyms.yaml").read_text(encoding="utf-8")) or {}
-        groups = raw.get("groups") or []
-        return cls(stop, groups)
+        return cls(stop, raw.get("groups") or [], raw.get("light") or [])
 
     def stem(self, word: str) -> str:
         cached = self._stem_cache.get(word)
@@ -141,7 +149,8 @@ class Tokenizer:
             for n in range(min(self._max_phrase, len(ws) - i), 0, -1):
                 canon = self._phrases.get(tuple(stems[i : i + n]))
                 if canon is not None:
-                    out.append((canon, ws[i]))
+                    if canon:
+                        out.append((canon, ws[i]))
                     i += n
                     matched = True
                     break

@@ -1,0 +1,223 @@
+"""find_disagreements on passages cut from the seed sources, and on made-up ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.disagree import find_disagreements
+from index.models import Quote, Source
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+SOURCES = {p.stem: Source(p.stem, p.stem, f"S{i}") for i, p in enumerate(SEEDS)}
+S = {f"S{i}": p.stem for i, p in enumerate(SEEDS)}
+
+
+def seed_quote(tag: str, phrase: str) -> Quote:
+    """The paragraph (line) of a seed that contains ``phrase``, as the engine would quote it."""
+    sid = S[tag]
+    text = (Path(SEEDS[int(tag[1:])])).read_text(encoding="utf-8")
+    start = 0
+    for line in text.split("\n"):
+        if phrase in line:
+            return Quote(sid, sid, tag, "", line, 1.0, start, start + len(line))
+        start += len(line) + 1
+    raise AssertionError(f"{phrase!r} not in {tag}")
+
+
+def made_quote(tag: str, text: str, n: int = 0) -> Quote:
+    sid = f"src{tag}"
+    return Quote(sid, sid, tag, "", text, 1.0, n, n + len(text))
+
+
+MADE = {f"src{t}": Source(f"src{t}", f"Source {t}", t) for t in ("S1", "S2", "S3", "S4")}
+
+
+def facets(ds) -> list[str]:
+    return [d.facet for d in ds]
+
+
+# --- positives --------------------------------------------------------------------------
+
+
+def test_date_conflict_groups_range_with_date() -> None:
+    quotes = [
+        seed_quote("S4", "On 8-9 May 2025, an ICE agent arrested a woman"),
+        seed_quote("S1", "On May 8, 2025, one of the most notable"),
+        seed_quote("S2", "In July 2024, a major incident"),
+    ]
+    (d,) = find_disagreements("When did the Worcester arrest happen?", quotes, SOURCES)
+    assert d.facet == "date"
+    assert d.note == "Sources differ on the date: May 8, 2025 [S1, S4] \u00b7 July 2024 [S2]"
+    assert {v.value: v.sources for v in d.values} == {
+        "May 8, 2025": (S["S1"], S["S4"]),
+        "July 2024": (S["S2"],),
+    }
+
+
+def test_place_and_incident_conflict() -> None:
+    quotes = [
+        seed_quote("S1", "have unfolded across Worcester, Waltham, and New Bedford"),
+        seed_quote("S3", "across Massachusetts towns like Lynn and Chelsea"),
+    ]
+    evidence = [seed_quote("S3", "In early 2023, ICE conducted"), seed_quote("S1", "On May 8, 2025, one of")]
+    (d,) = find_disagreements("Where did the ICE confrontations take place?", quotes, SOURCES, evidence)
+    assert d.facet == "incident"
+    assert "Worcester, Waltham, New Bedford" in d.note and "Lynn, Chelsea" in d.note
+    assert "[S1]" in d.note and "[S3]" in d.note
+    # Without dates it is a place note.
+    (p,) = find_disagreements("Where did the ICE confrontations take place?", quotes, SOURCES)
+    assert p.facet == "place"
+
+
+def test_spelling_note_with_misspelling_attribution() -> None:
+    quotes = [
+        seed_quote("S1", "Essex County Sheriff Kevin Coppinger, whose calls"),
+        seed_quote("S0", "Essex County Sheriff Kevin F. Koppinger, whose response"),
+        seed_quote("S3", "Essex County Sheriff Kevin F. Coppinger (frequently"),
+        seed_quote("S2", "Essex County Sheriff Kevin Koppinger became a prominent voice"),
+        seed_quote("S4", "Sheriff Kevin Coppinger (sometimes incorrectly referred"),
+    ]
+    ds = find_disagreements("Who is the sheriff of Essex County?", quotes, SOURCES)
+    assert facets(ds) == ["name"]
+    note = ds[0].note
+    assert note.startswith("The sheriff's name is spelled Coppinger [S1, S3, S4] and Koppinger [S0, S2]")
+    assert "S3 and S4 say Koppinger is a misspelling" in note
+    assert "wrong" not in note and "correct" not in note
+
+
+def test_claim_polarity_sanctuary() -> None:
+    quotes = [
+        seed_quote("S0", "Massachusetts does not have an official sanctuary state designation"),
+        seed_quote("S2", "Massachusetts has long been considered a sanctuary state"),
+        seed_quote("S3", "sanctuary cities like Boston restrict detainers"),
+    ]
+    (d,) = find_disagreements("Is Massachusetts a sanctuary state?", quotes, SOURCES)
+    assert d.facet == "claim"
+    assert {v.sources for v in d.values} == {(S["S2"],), (S["S0"],)}
+    assert d.values[0].value.startswith("yes") and d.values[1].value.startswith("no")
+
+
+def test_claim_polarity_warrant() -> None:
+    quotes = [
+        seed_quote("S0", "ICE agents entered the neighborhood with a warrant"),
+        seed_quote("S2", "ICE officers did not show a judicial warrant"),
+    ]
+    (d,) = find_disagreements("Did ICE have a warrant?", quotes, SOURCES)
+    assert d.facet == "claim" and "[S0]" in d.note and "[S2]" in d.note
+
+
+def test_dozens_vs_about_40() -> None:
+    quotes = [
+        made_quote("S1", "Dozens of protesters gathered outside the courthouse in Chelsea on Tuesday."),
+        made_quote("S2", "About 40 protesters gathered outside the Chelsea courthouse Tuesday."),
+    ]
+    (d,) = find_disagreements("How many protesters gathered at the courthouse?", quotes, MADE)
+    assert d.facet == "count"
+    assert "dozens of protesters [S1]" in d.note and "about 40 protesters [S2]" in d.note
+
+
+def test_evening_vs_4pm_another_day() -> None:
+    quotes = [
+        made_quote("S1", "Agents detained the man in Everett on Thursday evening, witnesses said."),
+        made_quote("S2", "The man was detained in Everett at 4 p.m. Friday, according to ICE."),
+    ]
+    (d,) = find_disagreements("When was the man detained in Everett?", quotes, MADE)
+    assert d.facet == "date" and "[S1]" in d.note and "[S2]" in d.note
+
+
+def test_different_incidents_in_date_question() -> None:
+    quotes = [
+        made_quote("S1", "On May 8, 2025, agents arrested a mother in Worcester."),
+        made_quote("S2", "In March 2023, agents arrested a mother in Lynn."),
+    ]
+    (d,) = find_disagreements("When did agents arrest the mother?", quotes, MADE)
+    assert d.facet == "incident"
+    assert "Worcester" in d.note and "Lynn" in d.note
+
+
+# --- hard negatives ---------------------------------------------------------------------
+
+
+def test_two_people_vs_enumerated_people_agree() -> None:
+    quotes = [
+        seed_quote("S4", "two people were arrested for intervening"),
+        seed_quote("S1", "resulting in the arrest of a 16-year-old and another woman"),
+    ]
+    assert find_disagreements("How many people were arrested in Worcester?", quotes, SOURCES) == ()
+
+
+def test_same_date_two_ways() -> None:
+    quotes = [
+        made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),
+        made_quote("S2", "On Thursday, May 8, agents arrested a man in Chelsea, Massachusetts, in 2025."),
+        made_quote("S3", "The arrest in Chelsea happened on 8 May 2025."),
+    ]
+    assert find_disagreements("When was the man arrested in Chelsea?", quotes, MADE) == ()
+
+
+def test_coarser_date_beside_precise() -> None:
+    quotes = [
+        made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),
+        made_quote("S2", "In May 2025, agents arrested a man in Chelsea."),
+    ]
+    assert find_disagreements("When was the man arrested in Chelsea?", quotes, MADE) == ()
+
+
+def test_count_of_a_different_thing() -> None:
+    quotes = [
+        made_quote("S1", "Police said 40 people were arrested after the protest in Boston."),
+        made_quote("S2", "Three officers were injured and 40 people were arrested in Boston."),
+        made_quote("S3", "At the protest in Boston, 3 officers were arrested."),
+    ]
+    assert find_disagreements("How many people were arrested in Boston?", quotes, MADE) == ()
+
+
+def test_one_source_only() -> None:
+    quotes = [
+        made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),
+        made_quote("S1", "Another report said it was July 2024 in Chelsea.", 500),
+    ]
+    assert find_disagreements("When was the man arrested in Chelsea?", quotes, MADE) == ()
+
+
+def test_totals_are_not_compared_with_one_incident() -> None:
+    quotes = [
+        seed_quote("S3", "totaling 10 arrests for obstruction"),
+        seed_quote("S4", "two people were arrested for intervening"),
+    ]
+    assert find_disagreements("how many protesters got arrested during the ICE operations?", quotes, SOURCES) == ()
+
+
+def test_agreeing_claims_and_unasked_slots() -> None:
+    quotes = [
+        seed_quote("S1", "federal law makes it a crime to obstruct or interfere with ICE agents"),
+        seed_quote("S4", "physically blocking ICE or police officers can lead to arrest or even injury"),
+        seed_quote("S0", "did not assist ICE with arrests"),
+    ]
+    assert find_disagreements("Can you get arrested for getting in the way of ICE agents?", quotes, SOURCES) == ()
+    assert find_disagreements("What did the sheriff say?", quotes, SOURCES) == ()
+    assert find_disagreements("what happened to the teenage daughter", quotes, SOURCES) == ()
+
+
+def test_same_name_everywhere() -> None:
+    quotes = [
+        seed_quote("S1", "U.S. Attorney Leah Foley has responded directly"),
+        seed_quote("S2", "U.S. Attorney for Massachusetts Leah Foley issued a stern warning"),
+    ]
+    assert find_disagreements("Who is Leah Foley?", quotes, SOURCES) == ()
+
+
+def test_report_date_is_ignored() -> None:
+    quotes = [
+        made_quote("S1", "Published June 2, 2025. ICE agents arrested a man in Chelsea on May 8, 2025."),
+        made_quote("S2", "Updated May 30, 2025: ICE agents arrested a man in Chelsea on May 8."),
+    ]
+    assert find_disagreements("When was the man arrested in Chelsea?", quotes, MADE) == ()
+
+
+@pytest.mark.parametrize("question", ["", "hello", "What is a 287(g) agreement and does Essex County have one?"])
+def test_no_slot_no_note(question: str) -> None:
+    quotes = [seed_quote("S0", "with a warrant"), seed_quote("S2", "did not present a judicial warrant")]
+    assert find_disagreements(question, quotes, SOURCES) == ()

@@ -1,0 +1,247 @@
+"""Extractors: dates, counts, places, names, claim polarity."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.question import question_slot
+from index.values import (
+    clause_polarity,
+    counts_agree,
+    extract_counts,
+    extract_names,
+    extract_places,
+    gazetteer,
+    misspelling_flags,
+    noun_matches,
+    same_person_name,
+    split_clauses,
+    split_sentences,
+)
+from index.values_dates import dates_compatible, extract_dates
+
+
+def one_date(text: str):
+    ds = extract_dates(text)
+    assert len(ds) == 1, ds
+    return ds[0]
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+def test_range_is_one_value() -> None:
+    v = one_date("On 8-9 May 2025, an ICE agent arrested a woman")
+    assert (v.year, v.months, v.days) == (2025, (5, 5), (8, 9))
+    assert v.display() == "May 8\u20139, 2025"
+
+
+def test_same_date_written_three_ways_is_compatible() -> None:
+    a = one_date("On May 8, 2025, agents arrived")
+    b = one_date("on 8 May 2025 agents arrived")
+    c = one_date("It happened on Thursday, May 8.")
+    assert a.display() == b.display() == "May 8, 2025"
+    assert c.year is None  # no year is invented
+    assert dates_compatible(a, b) and dates_compatible(a, c) and dates_compatible(b, c)
+
+
+def test_wrong_weekday_conflicts_with_full_date() -> None:
+    friday = one_date("It happened on Friday, May 8.")
+    assert not dates_compatible(friday, one_date("On May 8, 2025"))
+
+
+def test_coarser_date_is_not_different() -> None:
+    assert dates_compatible(one_date("in May 2025"), one_date("On May 8, 2025"))
+    assert dates_compatible(one_date("in 2025"), one_date("On May 8, 2025"))
+    assert dates_compatible(one_date("On 8-9 May 2025"), one_date("On May 8, 2025"))
+
+
+def test_different_dates_conflict() -> None:
+    assert not dates_compatible(one_date("In July 2024, an incident"), one_date("On May 8, 2025"))
+    assert not dates_compatible(one_date("in early 2023"), one_date("On May 8, 2025"))
+
+
+def test_missing_year_only_compares_what_is_given() -> None:
+    may8 = one_date("agents came on May 8")
+    assert may8.year is None and may8.interval() is None
+    assert dates_compatible(may8, one_date("On May 8, 2024"))
+    assert not dates_compatible(may8, one_date("In July 2024"))
+
+
+def test_report_date_is_not_an_event_date() -> None:
+    assert extract_dates("Published May 10, 2025 at 9:00 a.m.") == []
+    assert extract_dates("Updated: June 2, 2025") == []
+
+
+def test_times_of_day() -> None:
+    evening = one_date("on Thursday evening, protesters gathered")
+    four = one_date("at 4 p.m. on Thursday")
+    assert not dates_compatible(evening, four)
+    five = one_date("at 5 p.m. on Thursday")
+    assert dates_compatible(evening, five)
+    other_day = one_date("at 4 p.m. on Friday")
+    assert not dates_compatible(evening, other_day)
+
+
+def test_since_and_short_years() -> None:
+    v = one_date("Essex County's elected sheriff since 2017, Coppinger")
+    assert v.since and v.year == 2017
+    jan = one_date("| Chelsea | Jan '23 | 4 | 2 |")
+    assert (jan.year, jan.months) == (2023, (1, 1))
+
+
+def test_no_dates_in_numbers() -> None:
+    assert extract_dates("Use MigraWatch (1-844-363-1423) to alert advocates.") == []
+    assert extract_dates("ICE may arrest 10 people.") == []
+
+
+@given(st.integers(2000, 2030), st.integers(1, 12), st.integers(1, 28))
+def test_written_forms_agree(year: int, month: int, day: int) -> None:
+    import calendar
+
+    name = calendar.month_name[month]
+    a = one_date(f"On {name} {day}, {year}, it happened")
+    b = one_date(f"On {day} {name} {year} it happened")
+    assert a == b.__class__(**{**{s: getattr(b, s) for s in b.__slots__}, "text": a.text})
+    assert dates_compatible(a, b)
+
+
+# --- counts -----------------------------------------------------------------------------
+
+
+def test_enumerated_people_count_two() -> None:
+    (v,) = extract_counts("resulting in the arrest of a 16-year-old and another woman for interfering")
+    assert v.anchor == 2 and v.noun == "people"
+
+
+def test_number_words_and_hedges() -> None:
+    (two,) = extract_counts("two people were arrested for intervening")
+    assert (two.anchor, two.hedge, two.noun) == (2, "exact", "people")
+    (about,) = extract_counts("about 40 protesters gathered")
+    assert (about.anchor, about.hedge, about.noun) == (40, "approx", "protesters")
+    (dozens,) = extract_counts("dozens of protesters gathered")
+    assert dozens.hedge == "magnitude" and dozens.noun == "protesters"
+    (more,) = extract_counts("more than a dozen people were detained")
+    assert (more.anchor, more.hedge) == (12, "more")
+    (plus,) = extract_counts("150+ protesters")
+    assert (plus.anchor, plus.hedge) == (150, "more")
+
+
+def test_not_counts() -> None:
+    assert extract_counts("a 16-year-old girl") == []
+    assert extract_counts("In 2019 the contract ended") == []
+    assert extract_counts("Several people and multiple agents") == []
+    assert extract_counts("On May 8, 2025 at 4 p.m.") == []
+
+
+def test_counts_agree() -> None:
+    (two,) = extract_counts("two people were arrested")
+    (pair,) = extract_counts("the arrest of a 16-year-old and another woman")
+    (digits,) = extract_counts("2 people were arrested")
+    assert counts_agree(two, pair) and counts_agree(two, digits)
+    (dozens,) = extract_counts("dozens of people")
+    (forty,) = extract_counts("about 40 people")
+    assert not counts_agree(dozens, forty)
+
+
+def test_aggregate_counts() -> None:
+    (ten,) = [c for c in extract_counts("Yes, in 4 incidents, totaling 10 arrests") if c.noun == "arrests"]
+    assert ten.aggregate and ten.anchor == 10
+
+
+def test_counted_noun_matching() -> None:
+    assert noun_matches("people", ["protesters"])
+    assert noun_matches("arrests", ["protesters"], ["arrest"])
+    assert not noun_matches("officers", ["people"])
+    assert not noun_matches("incidents", ["protesters"], ["arrest"])
+
+
+# --- places -----------------------------------------------------------------------------
+
+
+def test_places_and_containment() -> None:
+    names = [p.name for p in extract_places("have unfolded across Worcester, Waltham, and New Bedford.")]
+    assert names == ["Worcester", "Waltham", "New Bedford"]
+    g = gazetteer()
+    assert g.inside("Worcester", "Worcester County") and g.inside("Worcester", "Massachusetts")
+    assert g.inside("Lynn", "Essex County") and not g.related("Lynn", "Worcester")
+
+
+def test_organization_names_are_not_places() -> None:
+    assert extract_places("As a former Lynn Police Department chief") == []
+    assert extract_places("Worcester Community Action: Providing legal support") == []
+    assert [p.name for p in extract_places("Essex County Sheriff Kevin Coppinger")] == []
+
+
+# --- names ------------------------------------------------------------------------------
+
+
+def test_titled_names() -> None:
+    (m,) = extract_names("The spotlight turned to Essex County Sheriff Kevin F. Koppinger, whose response")
+    assert (m.surname, m.role) == ("Koppinger", "sheriff")
+    (f,) = extract_names("U.S. Attorney for Massachusetts Leah Foley issued a stern warning")
+    assert (f.surname, f.role) == ("Foley", "attorney")
+
+
+def test_spelling_variants() -> None:
+    assert same_person_name("Coppinger", "Koppinger")
+    assert same_person_name("Coppinger", "Copinger")
+    assert not same_person_name("Coppinger", "Foley")
+    assert not same_person_name("Healey", "Foley")
+
+
+def test_misspelling_flags() -> None:
+    v = ["Coppinger"]
+    s = 'Essex County Sheriff Kevin F. Coppinger (frequently misspelled as "Koppinger"), urging calm'
+    assert misspelling_flags(s, v) == {"Koppinger"}
+    assert misspelling_flags('No - "Koppinger" is a common error. His correct surname is Coppinger.', v) == {
+        "Koppinger"
+    }
+    assert misspelling_flags("Sheriff Koppinger held a press conference.", v) == set()
+
+
+# --- claims and sentences ---------------------------------------------------------------
+
+
+def test_polarity() -> None:
+    assert clause_polarity("ICE agents entered the neighborhood with a warrant") == 1
+    assert clause_polarity("ICE agents did not present a judicial warrant") == -1
+    assert clause_polarity("ICE officers didn't show a warrant") == -1
+    first, second = split_clauses(
+        "Massachusetts does not have an official sanctuary state designation, "
+        "but many cities follow sanctuary policies."
+    )
+    assert clause_polarity(first) == -1 and clause_polarity(second) == 1
+
+
+def test_sentences_keep_abbreviations() -> None:
+    s = split_sentences("U.S. Attorney Leah Foley spoke. Sheriff Kevin F. Coppinger agreed at 4 p.m. Friday.")
+    assert len(s) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When did the Worcester arrest happen?", "date"),
+        ("how long has the sheriff been in office", "date"),
+        ("Where did the ICE confrontations take place?", "place"),
+        ("How many people were arrested in Worcester?", "count"),
+        ("Who is the sheriff of Essex County?", "person"),
+        ("How is the sheriff's name spelled?", "name"),
+        ("Is Massachusetts a sanctuary state?", "claim"),
+        ("What did the sheriff say?", "quote"),
+        ("What was Coppinger's job before he became sheriff?", None),
+    ],
+)
+def test_question_slot(question: str, kind: str | None) -> None:
+    slot = question_slot(question)
+    assert (slot.kind if slot else None) == kind
+
+
+def test_count_focus_keeps_noun_and_verb() -> None:
+    slot = question_slot("How many people were arrested in Worcester?")
+    assert slot is not None
+    assert slot.focus == ("people", "arrested") and slot.nouns == ("people",) and slot.verbs == ("arrest",)
+    assert slot.places == ("Worcester",)

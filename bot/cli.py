@@ -69,7 +69,10 @@ async def open_engine(config: Config, *, announce: bool = True) -> Engine:
             print(f"No index at {config.db_path} yet: building it from {config.sources_dir}/ …", file=sys.stderr)
         report = await build_index(config.sources_dir, config.db_path)
         if announce:
-            print(f"Indexed {report.sources} sources, {report.passages} passages in {report.seconds:.2f}s.", file=sys.stderr)
+            print(
+                f"Indexed {report.sources} sources, {report.passages} passages in {report.seconds:.2f}s.",
+                file=sys.stderr,
+            )
         return await Engine.open(config.db_path)
 
 

@@ -7,15 +7,12 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
-try:  # TEMPORARY until index/disagree.py lands (helper writing it)
-    from index.disagree import find_disagreements
-except ImportError:  # pragma: no cover
-    def find_disagreements(*_a, **_k):  # type: ignore[no-redef]
-        return ()
+from index.disagree import find_disagreements
 from index.models import (
     GLOBAL_SCOPE,
     Answer,
@@ -28,10 +25,10 @@ from index.models import (
 )
 from index.question import MAX_QUESTION_CHARS, Slot, question_slot
 from index.search import Query, SearchIndex
+from index.store import StoredIndex, load_index, read_version
+from index.tokenize import Tokenizer
 from index.values import extract_counts, extract_names, extract_places, split_sentences
 from index.values_dates import extract_dates
-from index.tokenize import Tokenizer
-from index.store import StoredIndex, load_index, read_version
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +69,8 @@ def states(kind: str, text: str, focus: frozenset[str] = frozenset(), tokenizer:
     if kind == "quote":
         return _QUOTE.search(text) is not None
     if kind == "date":
-        return any(extract_dates(s) for s in split_sentences(text))
+        # A calendar date or year, not just "one morning".
+        return any(d.has_calendar for s in split_sentences(text) for d in extract_dates(s))
     if kind == "place":
         return any(p.kind != "state" for p in extract_places(text))
     if kind in ("person", "name"):
@@ -151,9 +149,9 @@ class Engine:
         q = check_question(question)
         k = max(1, min(int(k), MAX_K))
         offset = max(0, int(offset))
-        slot = question_slot(q)
         search = self._search
         query = search.analyze_question(q)
+        slot = question_slot(query.text or q)
         if query.unknown_proper:
             names = ", ".join(f"“{w}”" for w in query.unknown_proper)
             return self._decline(q, slot, f"The sources don't mention {names}, so they can't answer this.", query.terms)
@@ -170,7 +168,7 @@ class Engine:
         picked = self._diversify(ranked, combined, k + offset + 1)
         page = picked[offset : offset + k]
         quotes = tuple(self._quote(i, float(combined[i])) for i in page)
-        evidence = tuple(self._quote(i, float(combined[i])) for i in ranked[: 3 * k] if i not in page)
+        evidence = tuple(self._quote(i, float(combined[i])) for i in self._evidence_for(page, ranked, slot, k))
         disagreements = find_disagreements(q, quotes, self._sources, evidence) if quotes and offset == 0 else ()
         seen: dict[str, Source] = {}
         for quote in quotes:
@@ -202,7 +200,7 @@ class Engine:
         distinct = list(dict.fromkeys(terms))
         weights = {t: search.idf(t) for t in distinct}
         total = sum(weights.values()) or 1.0
-        pairs = set(zip(terms, terms[1:], strict=False))
+        pairs = set(pairwise(terms))
         focus = frozenset(t for w in (slot.focus if slot else ()) for t in search.tokenizer.tokens(w))
         allowed = {GLOBAL_SCOPE, scope} if scope else None
         coverage: dict[int, float] = {}
@@ -217,7 +215,7 @@ class Engine:
             score = bm * cov**r.coverage_power
             if pairs:
                 seq = search.terms[i]
-                kept = len(pairs & set(zip(seq, seq[1:], strict=False)))
+                kept = len(pairs & set(pairwise(seq)))
                 score *= 1 + r.phrase_boost * kept
             if slot and self._states(i, slot.kind, focus):
                 score *= 1 + r.slot_boost
@@ -227,6 +225,22 @@ class Engine:
             return [], coverage, combined
         floor = r.relevance_floor * combined[order[0]]
         return [i for i in order if combined[i] >= floor], coverage, combined
+
+    def _evidence_for(self, page: list[int], ranked: list[int], slot: Slot | None, k: int) -> list[int]:
+        """Passages beyond the quotes that a disagreement may rest on: the next best
+        overall, and each quoted source's best passages stating the slot's kind of value."""
+        chosen = set(page)
+        out = [i for i in ranked[: 3 * k] if i not in chosen]
+        if slot:
+            quoted = {self._search.passages[i].source_id for i in page}
+            per_source: dict[str, int] = {}
+            for i in ranked:
+                sid = self._search.passages[i].source_id
+                fresh = sid in quoted and i not in chosen and i not in out and per_source.get(sid, 0) < 2
+                if fresh and self._states(i, slot.kind, frozenset()):
+                    out.append(i)
+                    per_source[sid] = per_source.get(sid, 0) + 1
+        return out
 
     def _states(self, i: int, kind: str, focus: frozenset[str]) -> bool:
         key = (i, kind, focus)
@@ -239,26 +253,37 @@ class Engine:
         return hit
 
     def _diversify(self, ranked: list[int], combined: dict[int, float], want: int) -> list[int]:
-        """Greedy choice: best first, each source's next passage discounted, copies dropped."""
+        """Each relevant source's best passage first, then the rest by discounted score.
+
+        A passage whose terms mostly repeat one already taken is dropped as a copy.
+        """
         r = self.ranking
         search = self._search
         taken: list[int] = []
+
+        def take(i: int) -> None:
+            if not any(_overlap(search.term_sets[i], search.term_sets[j]) >= r.duplicate_overlap for j in taken):
+                taken.append(i)
+
         per_source: dict[str, int] = {}
-        pool = list(ranked)
-        while pool and len(taken) < want:
-            best_i, best_v = -1, -1.0
-            for i in pool:
-                sid = search.passages[i].source_id
-                v = combined[i] * (r.same_source_decay ** per_source.get(sid, 0))
-                if v > best_v:
-                    best_i, best_v = i, v
-            pool.remove(best_i)
-            if any(_overlap(search.term_sets[best_i], search.term_sets[j]) >= r.duplicate_overlap for j in taken):
-                continue
-            taken.append(best_i)
-            sid = search.passages[best_i].source_id
-            per_source[sid] = per_source.get(sid, 0) + 1
-        return taken
+        for i in ranked:  # ranked is best first: the first seen per source is its best
+            per_source.setdefault(search.passages[i].source_id, i)
+        for i in per_source.values():
+            if len(taken) < want:
+                take(i)
+        count = {search.passages[i].source_id: 1 for i in taken}
+        rest = [i for i in ranked if i not in taken]
+        while rest and len(taken) < want:
+            best = max(
+                rest, key=lambda i: combined[i] * r.same_source_decay ** count.get(search.passages[i].source_id, 0)
+            )
+            rest.remove(best)
+            before = len(taken)
+            take(best)
+            if len(taken) > before:
+                sid = search.passages[best].source_id
+                count[sid] = count.get(sid, 0) + 1
+        return taken  # selection order: a larger `want` only appends, so pages never overlap
 
     def _quote(self, i: int, score: float) -> Quote:
         p = self._search.passages[i]

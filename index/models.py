@@ -133,8 +133,7 @@ class Summary:
                 {
                     "title": s.title,
                     "quotes": [
-                        {"source": q.source_id, "label": q.label, "tag": q.tag, "text": q.text}
-                        for q in s.quotes
+                        {"source": q.source_id, "label": q.label, "tag": q.tag, "text": q.text} for q in s.quotes
                     ],
                 }
                 for s in self.sections

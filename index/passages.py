@@ -31,7 +31,9 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u2013]\s+|\d{1,2}[.)]\s+)")
 _TABLE_ROW = re.compile(r"^\s*\|")
 # A sentence ends at . ! ? (plus closing quotes) followed by space and an upper-case letter,
 # digit or opening quote; "U.S. Attorney" and "Kevin F. Coppinger" are not ends.
-_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bSt)(?<!\bNo)[.!?]['\"\u2019\u201d)]*\s+(?=[A-Z0-9\"\u201c'\u2018(])")
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bSt)(?<!\bNo)[.!?]['\"\u2019\u201d)]*\s+(?=[A-Z0-9\"\u201c'\u2018(])"
+)
 
 
 @cache
@@ -119,7 +121,9 @@ def _units(text: str) -> Iterator[_Unit]:
                 continue
             if current:
                 yield current
-            current = _Unit(heading, line.start, line.end, "table" if kind == "row" else "list", [(line.start, line.end)])
+            current = _Unit(
+                heading, line.start, line.end, "table" if kind == "row" else "list", [(line.start, line.end)]
+            )
             continue
         # A paragraph right after a list item without end punctuation continues the
         # item ("- Know Your Rights Workshops" / "Groups like …"); else it stands alone.

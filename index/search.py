@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ from index.tokenize import Tokenizer, default_tokenizer, words
 
 log = logging.getLogger(__name__)
 
-# A phrase of this many terms or more, repeated in at least BOILERPLATE_MIN passages
-# and BOILERPLATE_SHARE of one source's passages, is keyword stuffing: it is left
-# out of the index so it cannot decide a ranking.
+# A phrase of this many terms, repeated in at least BOILERPLATE_MIN passages and
+# BOILERPLATE_SHARE of one source's passages, is keyword stuffing: a passage keeps
+# one mention of it, so the repetition cannot decide a ranking.
 BOILERPLATE_NGRAM = 3
 BOILERPLATE_MIN = 3
 BOILERPLATE_SHARE = 0.12
@@ -38,6 +39,7 @@ class Query:
     unknown: tuple[str, ...]  # question words the sources never use (after correction)
     unknown_proper: tuple[str, ...]  # of those, capitalized in the question: names, places
     corrections: tuple[tuple[str, str], ...]  # (typed, corrected)
+    text: str = ""  # the question with its misspellings corrected
 
 
 class SearchIndex:
@@ -74,8 +76,8 @@ class SearchIndex:
         stuffing = _boilerplate(passages, analyzed)
         terms: list[list[str]] = []
         for p, body in zip(passages, analyzed, strict=True):
-            body = _drop_phrases(body, stuffing) if stuffing else body
-            terms.append(tok.tokens(p.heading) * HEADING_WEIGHT + body)
+            kept = _drop_phrases(body, stuffing) if stuffing else body
+            terms.append(tok.tokens(p.heading) * HEADING_WEIGHT + kept)
         vocab: Counter[str] = Counter()
         capitalized: Counter[str] = Counter()
         for p in passages:
@@ -143,7 +145,10 @@ class SearchIndex:
                 if capital:
                     proper.append(word)
         terms = tuple(self.tokenizer.tokens(" ".join(corrected)))
-        return Query(terms, tuple(unknown), tuple(proper), tuple(corrections))
+        text = question
+        for typed, fix in corrections:
+            text = re.sub(rf"\b{re.escape(typed)}\b", fix, text, flags=re.IGNORECASE)
+        return Query(terms, tuple(unknown), tuple(proper), tuple(corrections), text)
 
     def _closest(self, word: str, *, proper_only: bool = False) -> str | None:
         """The sources' nearest word to a misspelled one (a name only for a capitalized word)."""
@@ -184,10 +189,18 @@ def _boilerplate(passages: Sequence[Passage], analyzed: Sequence[list[str]]) -> 
 
 
 def _drop_phrases(tokens: list[str], phrases: set[tuple[str, ...]]) -> list[str]:
+    """Keep the first occurrence of each stuffing phrase in a passage, drop the repeats.
+
+    One mention is what any passage on the topic has; the repeats are what stuffing adds.
+    """
     n = BOILERPLATE_NGRAM
     keep = [True] * len(tokens)
+    seen: set[tuple[str, ...]] = set()
     for j in range(len(tokens) - n + 1):
-        if tuple(tokens[j : j + n]) in phrases:
-            for m in range(j, j + n):
-                keep[m] = False
+        gram = tuple(tokens[j : j + n])
+        if gram in phrases and keep[j]:
+            if gram in seen:
+                for m in range(j, j + n):
+                    keep[m] = False
+            seen.add(gram)
     return [t for t, k in zip(tokens, keep, strict=True) if k]

@@ -59,9 +59,12 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket is noticed at the end of the file: the line that opened
+        # it (the context) is the one to fix.
+        mark = exc.context_mark or exc.problem_mark
         line = f":{mark.line + 1}" if mark else ""
-        raise SourceError(f"{path}{line}: malformed YAML: {exc.problem or exc.context}") from exc
+        what = "; ".join(x for x in (exc.context, exc.problem) if x)
+        raise SourceError(f"{path}{line}: malformed YAML: {what}") from exc
     except yaml.YAMLError as exc:
         raise SourceError(f"{path}: malformed YAML: {exc}") from exc
     if root is None:
@@ -116,7 +119,9 @@ def read_text(path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
+        raise SourceError(
+            f"{path}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
     bad = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
     if bad > max(8, len(text) // 100):
         raise SourceError(f"{path}: looks binary ({bad} control characters); sources must be UTF-8 text")

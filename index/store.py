@@ -289,4 +289,4 @@ def sources_as_json(sources: Sequence[Source], counts: dict[str, int]) -> list[d
     ]
 
 
-__all__ = ["BuildReport", "StoredIndex", "build_index", "load_index", "read_version", "json"]
+__all__ = ["BuildReport", "StoredIndex", "build_index", "json", "load_index", "read_version"]

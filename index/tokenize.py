@@ -97,13 +97,12 @@ class Tokenizer:
         # Phrase (tuple of stems) -> canonical term, longest phrases tried first.
         self._phrases: dict[tuple[str, ...], str] = {}
         for group in synonym_groups:
-            stems = [tuple(self._stem_words(str(entry))) for entry in group]
-            stems = [s for s in stems if s]
-            if not stems:
+            forms = [f for f in (tuple(self._stem_words(str(entry))) for entry in group) if f]
+            if not forms:
                 continue
-            canonical = "_".join(stems[0])
-            for s in stems:
-                self._phrases[s] = canonical
+            canonical = "_".join(forms[0])
+            for form in forms:
+                self._phrases[form] = canonical
         for entry in light:
             stems = tuple(self._stem_words(str(entry)))
             if stems:
@@ -123,10 +122,8 @@ class Tokenizer:
     def stem(self, word: str) -> str:
         cached = self._stem_cache.get(word)
         if cached is None:
-            if any(c.isdigit() for c in word):
-                cached = word  # numbers, 287(g), 16-year-old stay as written
-            else:
-                cached = self._stemmer.stemWord(word.replace("'", ""))
+            # Numbers, 287(g) and 16-year-old stay as written.
+            cached = word if any(c.isdigit() for c in word) else self._stemmer.stemWord(word.replace("'", ""))
             self._stem_cache[word] = cached
         return cached
 
@@ -157,7 +154,7 @@ class Tokenizer:
             if matched:
                 continue
             w = ws[i]
-            if w.surface not in self.stopwords and len(w.surface) > 1 or w.surface.isdigit():
+            if (w.surface not in self.stopwords and len(w.surface) > 1) or w.surface.isdigit():
                 out.append((stems[i], w))
                 if "-" in w.surface:
                     # "16-year-old" is also "16", "year", "old"; "8-9" also "8", "9".

@@ -1,0 +1,38 @@
+"""One tokenizer for passages and questions."""
+
+from __future__ import annotations
+
+from index.tokenize import Tokenizer, default_tokenizer, normalize
+
+
+def test_normalizes_curly_quotes_and_dashes() -> None:
+    assert normalize("Koppinger\u2019s \u201cstep back\u201d \u2014 now") == 'koppinger\'s "step back" - now'
+
+
+def test_sheriff_spellings_are_one_term() -> None:
+    tok = default_tokenizer()
+    terms = {tuple(tok.tokens(name)) for name in ("Coppinger", "Koppinger", "Copinger", "KOPPINGER\u2019s")}
+    assert len(terms) == 1
+
+
+def test_ice_and_its_long_form_are_one_term() -> None:
+    tok = default_tokenizer()
+    assert tok.tokens("Immigration and Customs Enforcement") == tok.tokens("ICE")
+
+
+def test_numbers_and_legal_forms_stay_usable() -> None:
+    tok = default_tokenizer()
+    assert "287(g)" in tok.tokens("its 287(g) agreement")
+    assert "2025" in tok.tokens("On May 8, 2025")
+    assert {"8", "9"} <= set(tok.tokens("On 8-9 May 2025"))
+
+
+def test_stop_words_out_and_stemming_in() -> None:
+    tok = default_tokenizer()
+    assert tok.tokens("the protesters were protesting") == ["protest", "protest"]
+
+
+def test_synonyms_and_light_words_come_from_data_not_code() -> None:
+    tok = Tokenizer(["the"], [["alpha", "beta gamma"]], light=["happen"])
+    assert tok.tokens("beta gamma") == tok.tokens("alpha")
+    assert tok.tokens("the alpha happened") == tok.tokens("alpha")

@@ -1,0 +1,136 @@
+"""The Discord bot: dependencies injected, cogs loaded in ``setup_hook``, explicit sync."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Config
+from bot.errors import BotTree
+from bot.render import NO_MENTIONS
+from bot.state import State
+from bot.views import ANSWER_ITEMS
+
+if TYPE_CHECKING:
+    from index.engine import Engine
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.sources", "bot.cogs.moderation")
+
+
+class AskLimiter:
+    """Per-user rate limit shared by /ask and mentions (one budget for asking)."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate = max(int(rate), 1)
+        self.per = max(float(per), 0.0)
+        self._buckets: dict[int, app_commands.Cooldown] = {}
+
+    def hit(self, user_id: int) -> tuple[app_commands.Cooldown, float | None]:
+        """Count one question; return the bucket and seconds to wait if over the limit."""
+        now = time.monotonic()
+        if len(self._buckets) > 10_000:
+            self._buckets = {k: v for k, v in self._buckets.items() if v._last + self.per > now}
+        bucket = self._buckets.get(user_id)
+        if bucket is None:
+            bucket = self._buckets[user_id] = app_commands.Cooldown(self.rate, self.per)
+        return bucket, bucket.update_rate_limit(now)
+
+
+class QuoteBot(commands.Bot):
+    """Answers questions by quoting the indexed sources; never pings anyone."""
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        engine: Engine | None,
+        state: State | None,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.guild_messages = True  # mentions of the bot carry their text without the privileged intent
+        intents.dm_messages = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=BotTree,
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            **options,
+        )
+        self.config = config
+        self._engine = engine
+        self._state = state
+        self.ask_limiter = AskLimiter(config.ask_cooldown_rate, config.ask_cooldown_s)
+
+    @property
+    def engine(self) -> Engine:
+        """The index engine."""
+        if self._engine is None:
+            raise RuntimeError("this bot was started without an engine")
+        return self._engine
+
+    @property
+    def state(self) -> State:
+        if self._state is None:
+            raise RuntimeError("this bot was started without state")
+        return self._state
+
+    async def setup_hook(self) -> None:
+        for ext in EXTENSIONS:
+            await self.load_extension(ext)
+        # Buttons of answers sent before a restart keep working: their custom_id says everything.
+        self.add_dynamic_items(*ANSWER_ITEMS)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        # Questions by mention are handled in the Ask cog; there are no prefix commands.
+        return
+
+    async def on_ready(self) -> None:
+        log.info("Connected as %s (%s) to %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+
+
+async def run_bot(config: Config) -> None:
+    """Connect to Discord and serve until stopped. Commands are not synced here."""
+    if not config.token:
+        raise SystemExit("DISCORD_TOKEN is not set (environment or .env).")
+    from bot.cli import open_engine
+
+    engine = await open_engine(config, announce=False)
+    state = await State.open(config.db_path)
+    try:
+        await state.prune()
+        async with QuoteBot(config=config, engine=engine, state=state) as bot:
+            await bot.start(config.token)
+    finally:
+        await state.close()
+        await engine.close()
+
+
+async def sync_commands(config: Config, guild_id: int | None) -> int:
+    """Register the slash commands with Discord (globally, or copied to one guild); return count."""
+    if not config.token:
+        raise SystemExit("DISCORD_TOKEN is not set (environment or .env).")
+    async with QuoteBot(config=config, engine=None, state=None) as bot:
+        await bot.login(config.token)  # runs setup_hook, which loads the commands
+        return await sync_tree(bot, guild_id)
+
+
+async def sync_tree(bot: QuoteBot, guild_id: int | None) -> int:
+    """Sync ``bot``'s commands; for a guild, global commands are copied there (instant updates)."""
+    if guild_id is None:
+        synced = await bot.tree.sync()
+    else:
+        guild = discord.Object(id=guild_id)
+        bot.tree.copy_global_to(guild=guild)
+        synced = await bot.tree.sync(guild=guild)
+    log.info("Synced %d command(s) %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+    return len(synced)

@@ -1,0 +1,48 @@
+"""Cogs of the bot, and the permission checks they share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+
+
+def is_admin(interaction: discord.Interaction[Any]) -> bool:
+    """An administrator of the guild (Discord resolves ownership into this too)."""
+    return interaction.guild is not None and interaction.permissions.administrator
+
+
+def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    """An administrator, or a member with a role named in ``config.moderator_roles``."""
+    if is_admin(interaction):
+        return True
+    user = interaction.user
+    wanted = {r.casefold() for r in interaction.client.config.moderator_roles}
+    return isinstance(user, discord.Member) and any(r.name.casefold() in wanted for r in user.roles)
+
+
+def admin_only() -> Any:
+    """Run-time check behind ``default_permissions(administrator=True)``."""
+
+    def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild is None:
+            raise app_commands.NoPrivateMessage()
+        if not is_admin(interaction):
+            raise app_commands.MissingPermissions(["administrator"])
+        return True
+
+    return app_commands.check(predicate)
+
+
+def moderator_only() -> Any:
+    """Run-time check behind ``default_permissions(manage_messages=True)``."""
+
+    def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild is None:
+            raise app_commands.NoPrivateMessage()
+        if not is_moderator(interaction):
+            raise app_commands.MissingPermissions(["manage_messages"])
+        return True
+
+    return app_commands.check(predicate)

@@ -1,0 +1,109 @@
+"""``/ask`` and questions asked by mentioning the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import APOLOGY, user_message
+from bot.render import NO_MENTIONS, Rendered, render_answer, text_message
+from bot.views import answer_view
+
+if TYPE_CHECKING:
+    from bot.client import QuoteBot
+    from index.models import Answer
+
+log = logging.getLogger(__name__)
+
+# Discord wants a first response within 3 s; past this we defer, then edit the reply.
+DEFER_AFTER_S = 2.0
+MENTION_HELP = "Ask me a question after the mention, e.g. “@me When did the Worcester arrest happen?” — or use /ask."
+
+
+def ask_cooldown(interaction: discord.Interaction[Any]) -> bool:
+    """Per-user rate limit (config.ask_cooldown_rate per config.ask_cooldown_s)."""
+    bucket, retry_after = interaction.client.ask_limiter.hit(interaction.user.id)
+    if retry_after:
+        raise app_commands.CommandOnCooldown(bucket, retry_after)
+    return True
+
+
+class Ask(commands.Cog):
+    """Answers by quoting the sources."""
+
+    def __init__(self, bot: QuoteBot) -> None:
+        self.bot = bot
+
+    async def answer(self, question: str, guild_id: int | None) -> tuple[Answer, Rendered, discord.ui.View]:
+        """Ask the engine, log the question, and render the reply with its buttons."""
+        started = time.perf_counter()
+        answer = await self.bot.engine.ask(question)
+        latency_ms = int((time.perf_counter() - started) * 1000)
+        qid = await self.bot.state.log_question(
+            answer.question or question,
+            guild_id,
+            answer.answered,
+            list(dict.fromkeys(q.source_id for q in answer.quotes)),
+            latency_ms,
+        )
+        return answer, render_answer(answer), answer_view(qid, 0, answer)
+
+    @app_commands.command(name="ask", description="Ask what the sources say; the answer quotes them word for word.")
+    @app_commands.describe(
+        question="Your question, e.g. “When did the Worcester arrest happen?”",
+        private="Only you see the answer (default: everyone in the channel sees it)",
+    )
+    @app_commands.check(ask_cooldown)
+    async def ask(self, interaction: discord.Interaction[Any], question: str, private: bool = False) -> None:
+        work = asyncio.ensure_future(self.answer(question, interaction.guild_id))
+        try:
+            _, rendered, view = await asyncio.wait_for(asyncio.shield(work), DEFER_AFTER_S)
+        except TimeoutError:
+            await interaction.response.defer(ephemeral=private, thinking=True)
+            _, rendered, view = await work
+            await interaction.edit_original_response(**rendered.kwargs(), view=view)
+            return
+        await interaction.response.send_message(**rendered.kwargs(), view=view, ephemeral=private)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        me = self.bot.user
+        if me is None or message.author.bot or me.id not in message.raw_mentions:
+            return
+        question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        try:
+            if not question:
+                await message.reply(MENTION_HELP, mention_author=False, allowed_mentions=NO_MENTIONS)
+                return
+            bucket, retry_after = self.bot.ask_limiter.hit(message.author.id)
+            if retry_after:
+                await message.reply(
+                    text_message(user_message(app_commands.CommandOnCooldown(bucket, retry_after)) or ""),
+                    mention_author=False,
+                    allowed_mentions=NO_MENTIONS,
+                )
+                return
+            _, rendered, view = await self.answer(question, message.guild.id if message.guild else None)
+            await message.reply(**rendered.kwargs(), view=view, mention_author=False)
+        except discord.Forbidden:
+            log.warning("Cannot answer a mention in channel %s: missing permissions", message.channel.id)
+        except Exception as exc:
+            text = user_message(exc)
+            if text is None:
+                log.exception("Answering a mention failed")
+                text = APOLOGY
+            try:
+                await message.reply(text_message(text), mention_author=False, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.warning("Could not report an error in channel %s", message.channel.id)
+
+
+async def setup(bot: QuoteBot) -> None:
+    await bot.add_cog(Ask(bot))

@@ -1,0 +1,159 @@
+"""Persistent buttons under answers: More, Sources, 👍/👎.
+
+Every button's ``custom_id`` carries the question-log id (and offset), so the buttons
+work after a restart; when the logged question is gone they say the answer expired.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import report
+from bot.render import NO_MENTIONS, render_answer, render_source_links
+
+if TYPE_CHECKING:
+    from bot.client import QuoteBot
+    from index.models import Answer
+
+log = logging.getLogger(__name__)
+
+EXPIRED = "This answer has expired. Please ask again with /ask."
+
+
+def _bot(interaction: discord.Interaction[Any]) -> QuoteBot:
+    return interaction.client
+
+
+async def _logged_question(interaction: discord.Interaction[Any], qid: int) -> str | None:
+    logged = await _bot(interaction).state.get_question(qid)
+    if logged is None:
+        await interaction.response.send_message(EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return None
+    return logged.question
+
+
+class MoreButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ask:more:(?P<qid>[0-9]+):(?P<offset>[0-9]+)",
+):
+    """The next passages for the same question (shown only to whoever clicks)."""
+
+    def __init__(self, qid: int, offset: int) -> None:
+        super().__init__(
+            discord.ui.Button(label="More", style=discord.ButtonStyle.primary, custom_id=f"ask:more:{qid}:{offset}")
+        )
+        self.qid = qid
+        self.offset = offset
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> MoreButton:
+        return cls(int(match["qid"]), int(match["offset"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            question = await _logged_question(interaction, self.qid)
+            if question is None:
+                return
+            answer = await _bot(interaction).engine.ask(question, offset=self.offset)
+            rendered = render_answer(answer, offset=self.offset)
+            await interaction.response.send_message(
+                **rendered.kwargs(), view=answer_view(self.qid, self.offset, answer), ephemeral=True
+            )
+        except Exception as exc:
+            await report(interaction, exc)
+
+
+class SourcesButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ask:sources:(?P<qid>[0-9]+):(?P<offset>[0-9]+)",
+):
+    """Full labels and links of the sources quoted in this answer."""
+
+    def __init__(self, qid: int, offset: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Sources",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ask:sources:{qid}:{offset}",
+            )
+        )
+        self.qid = qid
+        self.offset = offset
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SourcesButton:
+        return cls(int(match["qid"]), int(match["offset"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            question = await _logged_question(interaction, self.qid)
+            if question is None:
+                return
+            answer = await _bot(interaction).engine.ask(question, offset=self.offset)
+            rendered = render_source_links(list(answer.sources))
+            await interaction.response.send_message(**rendered.kwargs(), ephemeral=True)
+        except Exception as exc:
+            await report(interaction, exc)
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ask:vote:(?P<qid>[0-9]+):(?P<vote>up|down)",
+):
+    """👍/👎 feedback, stored with the logged question (one vote per user, changeable)."""
+
+    def __init__(self, qid: int, vote: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if vote == "up" else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ask:vote:{qid}:{vote}",
+            )
+        )
+        self.qid = qid
+        self.vote = vote
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> VoteButton:
+        return cls(int(match["qid"]), match["vote"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            value = 1 if self.vote == "up" else -1
+            stored = await _bot(interaction).state.record_feedback(self.qid, interaction.user.id, value)
+            text = "Thanks for the feedback." if stored else EXPIRED
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except Exception as exc:
+            await report(interaction, exc)
+
+
+ANSWER_ITEMS = (MoreButton, SourcesButton, VoteButton)
+
+
+def answer_view(qid: int, offset: int, answer: Answer) -> discord.ui.View:
+    """Buttons for an answer; an unanswered question gets none (it is already a gap)."""
+    view = discord.ui.View(timeout=None)
+    if not answer.answered:
+        return view
+    if answer.more:
+        view.add_item(MoreButton(qid, offset + max(len(answer.quotes), 1)))
+    if answer.sources:
+        view.add_item(SourcesButton(qid, offset))
+    view.add_item(VoteButton(qid, "up"))
+    view.add_item(VoteButton(qid, "down"))
+    return view
+
+
+def elapsed_ms(start: float) -> int:
+    return int((time.perf_counter() - start) * 1000)

@@ -1,0 +1,576 @@
+"""A small stand-in for Discord's REST API and gateway, for driving the real discord.py.
+
+One aiohttp app on 127.0.0.1 serves ``/api/v10/...`` and the gateway websocket. It
+records every request (method, path, JSON body) so tests assert on exactly what the
+bot sent, and it can push gateway events (interactions, messages) at the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_ID = 900000000000000001
+APP_ID = 900000000000000002
+GUILD_ID = 900000000000000003
+CHANNEL_ID = 900000000000000004
+MOD_ROLE_ID = 900000000000000005
+OWNER_ID = 900000000000000006
+USER_ID = 900000000000000010
+
+ADMINISTRATOR = 1 << 3
+SEND_PERMS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16)  # view, send, embed links, read history
+MANAGE_MESSAGES = 1 << 13
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # without the /api/v10 prefix
+    query: dict[str, str]
+    body: Any
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def user(uid: int, name: str = "member", *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(uid),
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "bot": bot,
+        "flags": 0,
+        "public_flags": 0,
+    }
+
+
+def member(
+    uid: int, name: str = "member", roles: tuple[int, ...] = (), permissions: int = SEND_PERMS
+) -> dict[str, Any]:
+    return {
+        "user": user(uid, name),
+        "roles": [str(r) for r in roles],
+        "joined_at": _now(),
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "permissions": str(permissions),
+        "nick": None,
+    }
+
+
+@dataclass
+class DiscordStub:
+    """The fake Discord. ``await start()``, point discord.py at ``api_url``/``gateway_url``."""
+
+    requests: list[Request] = field(default_factory=list)
+    forbidden_channels: set[int] = field(default_factory=set)  # POSTs of messages here get 403
+    identifies: int = 0
+    resumes: int = 0
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(910000000000000000))
+    _ws: web.WebSocketResponse | None = None
+    _seq: int = 0
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    # -- gateway -------------------------------------------------------------------
+
+    async def _send(self, op: int, d: Any, t: str | None = None) -> None:
+        assert self._ws is not None, "the bot is not connected"
+        s = None
+        if op == 0:
+            self._seq += 1
+            s = self._seq
+        await self._ws.send_str(json.dumps({"op": op, "d": d, "s": s, "t": t}))
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a gateway event (op 0) to the connected bot."""
+        await self._send(0, data, event)
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        # discord.py asks for zlib/zstd streams but accepts plain text frames.
+        await self._send(10, {"heartbeat_interval": 45000})
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            op = payload["op"]
+            if op == 1:
+                await self._send(11, None)
+            elif op == 2:
+                self.identifies += 1
+                await self._ready()
+            elif op == 6:
+                self.resumes += 1
+                await self.dispatch("RESUMED", {})
+            await self._notify()
+        return ws
+
+    async def _ready(self) -> None:
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": user(BOT_ID, "quotebot", bot=True),
+                "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                "session_id": "stub-session",
+                "resume_gateway_url": self.gateway_url,
+                "application": {"id": str(APP_ID), "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+            },
+        )
+        everyone = {
+            "id": str(GUILD_ID),
+            "name": "@everyone",
+            "permissions": str(SEND_PERMS),
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+        mod = dict(everyone, id=str(MOD_ROLE_ID), name="Moderator", position=1)
+        bot_member = member(BOT_ID, "quotebot")
+        bot_member["user"]["bot"] = True
+        await self.dispatch(
+            "GUILD_CREATE",
+            {
+                "id": str(GUILD_ID),
+                "name": "Stub Guild",
+                "owner_id": str(OWNER_ID),
+                "unavailable": False,
+                "roles": [everyone, mod],
+                "emojis": [],
+                "stickers": [],
+                "features": [],
+                "threads": [],
+                "channels": [
+                    {
+                        "id": str(CHANNEL_ID),
+                        "type": 0,
+                        "name": "general",
+                        "position": 0,
+                        "permission_overwrites": [],
+                        "guild_id": str(GUILD_ID),
+                    }
+                ],
+                "members": [bot_member],
+                "member_count": 2,
+                "voice_states": [],
+                "presences": [],
+                "large": False,
+                "joined_at": _now(),
+                "premium_tier": 0,
+                "afk_timeout": 300,
+                "verification_level": 0,
+                "default_message_notifications": 0,
+                "explicit_content_filter": 0,
+                "mfa_level": 0,
+                "nsfw_level": 0,
+                "preferred_locale": "en-US",
+                "system_channel_flags": 0,
+            },
+        )
+
+    async def drop_connection(self) -> None:
+        """Close the gateway socket as Discord does on trouble (4000: resumable)."""
+        assert self._ws is not None
+        await self._ws.close(code=4000, message=b"stub dropped the connection")
+
+    # -- REST ------------------------------------------------------------------------
+
+    @staticmethod
+    def _json(data: Any, status: int = 200) -> web.Response:
+        # Exactly "application/json": discord.py mis-reads "...; charset=utf-8".
+        return web.Response(status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"})
+
+    def message(self, channel_id: int, body: dict[str, Any], *, flags: int = 0) -> dict[str, Any]:
+        """A message object as Discord returns it, from what the bot sent."""
+        mid = self.next_id()
+        msg = {
+            "id": str(mid),
+            "channel_id": str(channel_id),
+            "author": user(BOT_ID, "quotebot", bot=True),
+            "content": body.get("content") or "",
+            "timestamp": _now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": body.get("flags", 0) | flags,
+        }
+        self.messages[mid] = msg
+        return msg
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["path"]
+        body: Any = await request.json() if request.can_read_body else None
+        self.requests.append(Request(request.method, path, dict(request.query), body))
+        await self._notify()
+        parts = path.strip("/").split("/")
+        method = request.method
+        if path == "/users/@me":
+            return self._json(user(BOT_ID, "quotebot", bot=True))
+        if path == "/oauth2/applications/@me":
+            return self._json(
+                {
+                    "id": str(APP_ID),
+                    "name": "quotebot",
+                    "description": "",
+                    "icon": None,
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "verify_key": "k",
+                    "flags": 0,
+                    "owner": user(OWNER_ID, "owner"),
+                    "team": None,
+                }
+            )
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            rtype = body["type"]
+            resource: dict[str, Any] = {"type": rtype}
+            if rtype in (4, 5, 7):
+                resource["message"] = self.message(CHANNEL_ID, body.get("data") or {})
+                self._originals[parts[2]] = resource["message"]
+            flags = (body.get("data") or {}).get("flags", 0)
+            return self._json(
+                {
+                    "interaction": {
+                        "id": parts[1],
+                        "type": 2,
+                        "response_message_id": resource.get("message", {}).get("id"),
+                        "response_message_loading": rtype == 5,
+                        "response_message_ephemeral": bool(flags & 64),
+                    },
+                    "resource": resource,
+                }
+            )
+        if parts[0] == "webhooks":
+            token = parts[2]
+            if method == "PATCH" and parts[-1] == "@original":
+                msg = self._originals.get(token) or self.message(CHANNEL_ID, {})
+                msg.update({k: v for k, v in body.items() if k in ("content", "embeds", "components")})
+                return self._json(msg)
+            if method == "POST":
+                return self._json(self.message(CHANNEL_ID, body))
+            if method == "DELETE":
+                return web.Response(status=204)
+        if parts[0] == "channels" and len(parts) >= 3 and parts[2] == "messages":
+            cid = int(parts[1])
+            if method == "POST" and len(parts) == 3:
+                if cid in self.forbidden_channels:
+                    return self._json({"message": "Missing Permissions", "code": 50013}, status=403)
+                return self._json(self.message(cid, body))
+            if method == "PATCH" and len(parts) == 4:
+                edited = self.messages.get(int(parts[3]))
+                if edited is None:
+                    return self._json({"message": "Unknown Message", "code": 10008}, status=404)
+                edited.update({k: v for k, v in body.items() if k in ("content", "embeds", "components")})
+                return self._json(edited)
+            if method == "PUT" and parts[3] == "pins":
+                if int(parts[4]) in self.messages:
+                    self.messages[int(parts[4])]["pinned"] = True
+                return web.Response(status=204)
+        if parts[0] == "applications" and method == "PUT" and parts[-1] == "commands":
+            return self._json([dict(c, id=str(self.next_id()), application_id=str(APP_ID), version="1") for c in body])
+        return self._json({"message": "404: Not Found", "code": 0}, status=404)
+
+    _originals: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    # -- waiting on what the bot does ------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[Request], bool], *, after: int = 0, within: float = 5.0) -> Request:
+        """The first recorded request from index ``after`` on that matches."""
+
+        async def scan() -> Request:
+            async with self._changed:
+                while True:
+                    for r in self.requests[after:]:
+                        if predicate(r):
+                            return r
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(scan(), within)
+
+    async def wait_until(self, condition: Callable[[], bool], within: float = 5.0) -> None:
+        async def poll() -> None:
+            async with self._changed:
+                await self._changed.wait_for(condition)
+
+        await asyncio.wait_for(poll(), within)
+
+    # -- events the tests send ---------------------------------------------------------
+
+    def _interaction(
+        self,
+        itype: int,
+        data: dict[str, Any],
+        *,
+        user_id: int,
+        roles: tuple[int, ...],
+        permissions: int,
+        channel_id: int,
+        message: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        iid = self.next_id()
+        payload = {
+            "id": str(iid),
+            "application_id": str(APP_ID),
+            "type": itype,
+            "token": f"tok{iid}",
+            "version": 1,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(channel_id),
+            "channel": {
+                "id": str(channel_id),
+                "type": 0,
+                "name": "general",
+                "guild_id": str(GUILD_ID),
+                "position": 0,
+                "permission_overwrites": [],
+            },
+            "member": member(user_id, f"user{user_id % 1000}", roles, permissions),
+            "app_permissions": str(SEND_PERMS | MANAGE_MESSAGES),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "attachment_size_limit": 25 * 1024 * 1024,
+            "data": data,
+        }
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    async def slash(
+        self,
+        name: str,
+        options: list[dict[str, Any]] | None = None,
+        *,
+        user_id: int = USER_ID,
+        roles: tuple[int, ...] = (),
+        permissions: int = SEND_PERMS,
+        channel_id: int = CHANNEL_ID,
+        autocomplete: bool = False,
+    ) -> Interaction:
+        """Invoke a slash command; ``options`` as Discord sends them."""
+        data = {"id": str(self.next_id()), "name": name, "type": 1, "options": options or []}
+        payload = self._interaction(
+            4 if autocomplete else 2, data, user_id=user_id, roles=roles, permissions=permissions, channel_id=channel_id
+        )
+        return await self._send_interaction(payload)
+
+    async def ask(self, question: str, *, private: bool = False, **kwargs: Any) -> Interaction:
+        options = [{"name": "question", "type": 3, "value": question}]
+        if private:
+            options.append({"name": "private", "type": 5, "value": True})
+        return await self.slash("ask", options, **kwargs)
+
+    async def click(self, message: dict[str, Any], custom_id: str, *, user_id: int = USER_ID) -> Interaction:
+        """Press a button of a message the bot sent."""
+        payload = self._interaction(
+            3,
+            {"custom_id": custom_id, "component_type": 2},
+            user_id=user_id,
+            roles=(),
+            permissions=SEND_PERMS,
+            channel_id=int(message["channel_id"]),
+            message=message,
+        )
+        return await self._send_interaction(payload)
+
+    async def mention(self, text: str, *, user_id: int = USER_ID, channel_id: int = CHANNEL_ID) -> int:
+        """Post a message that mentions the bot; returns the message id."""
+        mid = self.next_id()
+        await self.dispatch(
+            "MESSAGE_CREATE",
+            {
+                "id": str(mid),
+                "channel_id": str(channel_id),
+                "guild_id": str(GUILD_ID),
+                "author": user(user_id, f"user{user_id % 1000}"),
+                "member": {k: v for k, v in member(user_id).items() if k != "user"},
+                "content": f"<@{BOT_ID}> {text}",
+                "timestamp": _now(),
+                "edited_timestamp": None,
+                "tts": False,
+                "mention_everyone": False,
+                "mentions": [dict(user(BOT_ID, "quotebot", bot=True), member=member(BOT_ID))],
+                "mention_roles": [],
+                "attachments": [],
+                "embeds": [],
+                "pinned": False,
+                "type": 0,
+                "flags": 0,
+            },
+        )
+        return mid
+
+    async def _send_interaction(self, payload: dict[str, Any]) -> Interaction:
+        mark = len(self.requests)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return Interaction(self, payload, mark)
+
+
+@dataclass
+class Interaction:
+    """An interaction the stub sent, and how to wait for the bot's reply to it."""
+
+    stub: DiscordStub
+    payload: dict[str, Any]
+    mark: int
+
+    @property
+    def id(self) -> str:
+        return str(self.payload["id"])
+
+    @property
+    def token(self) -> str:
+        return str(self.payload["token"])
+
+    async def callback(self, within: float = 5.0) -> Request:
+        return await self.stub.wait_for(
+            lambda r: r.method == "POST" and r.path == f"/interactions/{self.id}/{self.token}/callback",
+            after=self.mark,
+            within=within,
+        )
+
+    async def reply(self, within: float = 5.0) -> dict[str, Any]:
+        """The message the bot finally showed: the callback's data, or the edit after a defer."""
+        cb = await self.callback(within)
+        if cb.body["type"] != 5:
+            return dict(cb.body.get("data") or {})
+        edit = await self.stub.wait_for(
+            lambda r: r.path.startswith(f"/webhooks/{APP_ID}/{self.token}") and r.method in ("PATCH", "POST"),
+            after=self.mark,
+            within=within,
+        )
+        return dict(edit.body)
+
+    def sent_message(self) -> dict[str, Any]:
+        """The message object the stub created for this interaction's reply (with components)."""
+        return self.stub._originals[self.token]
+
+
+# -- Discord's message limits, checked on every body the bot sends -----------------------
+
+LIMITS = {
+    "content": 2000,
+    "title": 256,
+    "description": 4096,
+    "field_name": 256,
+    "field_value": 1024,
+    "footer": 2048,
+    "author": 256,
+    "fields": 25,
+    "embeds": 10,
+    "embed_total": 6000,
+}
+
+
+def _n(text: str | None) -> int:
+    return len((text or "").encode("utf-16-le")) // 2
+
+
+def limit_violations(body: dict[str, Any]) -> list[str]:
+    """Every way a message body breaks Discord's limits (empty when it fits)."""
+    bad = []
+    if _n(body.get("content")) > LIMITS["content"]:
+        bad.append(f"content {_n(body.get('content'))}")
+    embeds = body.get("embeds") or []
+    if len(embeds) > LIMITS["embeds"]:
+        bad.append(f"{len(embeds)} embeds")
+    total = 0
+    for i, e in enumerate(embeds):
+        parts = {
+            "title": e.get("title"),
+            "description": e.get("description"),
+            "footer": (e.get("footer") or {}).get("text"),
+            "author": (e.get("author") or {}).get("name"),
+        }
+        for key, text in parts.items():
+            if _n(text) > LIMITS[key]:
+                bad.append(f"embed {i} {key} {_n(text)}")
+            total += _n(text)
+        fields = e.get("fields") or []
+        if len(fields) > LIMITS["fields"]:
+            bad.append(f"embed {i}: {len(fields)} fields")
+        for f in fields:
+            if _n(f.get("name")) > LIMITS["field_name"] or _n(f.get("value")) > LIMITS["field_value"]:
+                bad.append(f"embed {i} field too long")
+            total += _n(f.get("name")) + _n(f.get("value"))
+    if total > LIMITS["embed_total"]:
+        bad.append(f"embeds total {total}")
+    return bad
+
+
+def message_bodies(requests: list[Request]) -> list[dict[str, Any]]:
+    """Every message body the bot sent: replies, edits, follow-ups, channel posts."""
+    bodies = []
+    for r in requests:
+        if not isinstance(r.body, dict):
+            continue
+        if r.path.endswith("/callback"):
+            if r.body.get("type") in (4, 7) and r.body.get("data"):
+                bodies.append(r.body["data"])
+        elif r.path.startswith(("/webhooks/", "/channels/")) and r.method in ("POST", "PATCH"):
+            bodies.append(r.body)
+    return bodies

@@ -27,7 +27,7 @@ def render_answer(answer: Answer) -> str:
     if answer.disagreements:
         lines.append("")
     for n, q in enumerate(answer.quotes, 1):
-        where = f" — {q.heading}" if q.heading else ""
+        where = f" — {q.heading}" if q.heading and q.heading != q.label else ""
         lines.append(f"{n}. [{q.tag}] {q.label}{where}")
         lines.append(_wrap(f"“{q.text}”"))
         lines.append("")

@@ -300,15 +300,18 @@ class Engine:
         )
 
     def _related(self, terms: Sequence[str], n: int = 3) -> tuple[str, ...]:
-        """Headings of the passages closest to a question the sources don't cover."""
-        if not terms or not self._search.n:
+        """Headings of passages sharing at least two of the question's words, if any.
+
+        One shared word ("series" in "World Series") is coincidence, not a topic.
+        """
+        distinct = set(terms)
+        if len(distinct) < 2 or not self._search.n:
             return ()
-        scores = self._search.scores(terms)
         out: list[str] = []
-        for i in np.argsort(-scores, kind="stable")[: 4 * n]:
-            if scores[i] <= 0:
-                break
-            h = self._search.passages[int(i)].heading
+        for i, _ in self._search.bm25.top_k(list(distinct), 4 * n):
+            if len(distinct & self._search.term_sets[i]) < 2:
+                continue
+            h = self._search.passages[i].heading
             if h and h not in out:
                 out.append(h)
             if len(out) == n:

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-import numpy as np
-
 from index.disagree import find_disagreements
 from index.models import (
     GLOBAL_SCOPE,

@@ -41,7 +41,8 @@ OFF_LOOP_PASSAGES = 20_000
 class Ranking:
     """Tunable weights of passage choice (measured on the development set)."""
 
-    candidates: int = 200  # passages taken from BM25 for the finer scoring below
+    candidates: int = 200  # passages taken from BM25 and weighed by coverage
+    refine: int = 100  # of those, how many get the word-order and slot checks
     relevance_floor: float = 0.15  # a passage must score this share of the best one
     same_source_decay: float = 0.5  # each passage already taken from a source scales the next
     duplicate_overlap: float = 0.7  # term-set overlap above which two passages are one
@@ -198,23 +199,26 @@ class Engine:
         distinct = list(dict.fromkeys(terms))
         weights = {t: search.idf(t) for t in distinct}
         total = sum(weights.values()) or 1.0
-        pairs = set(pairwise(terms))
+        weight_of = {search.term_id[t]: w for t, w in weights.items() if t in search.term_id}
+        ids = search.query_ids(terms)
+        pairs = set(pairwise(ids))
         focus = frozenset(t for w in (slot.focus if slot else ()) for t in search.tokenizer.tokens(w))
         allowed = {GLOBAL_SCOPE, scope} if scope else None
         coverage: dict[int, float] = {}
-        combined: dict[int, float] = {}
+        first: dict[int, float] = {}
         for i, bm in search.bm25.top_k(list(terms), r.candidates):
-            passage = search.passages[i]
-            if allowed is not None and self._sources[passage.source_id].scope not in allowed:
+            if allowed is not None and self._sources[search.passages[i].source_id].scope not in allowed:
                 continue
-            have = search.term_sets[i]
-            cov = sum(w for t, w in weights.items() if t in have) / total
+            have = search.term_set(i)
+            cov = sum(w for t, w in weight_of.items() if t in have) / total
             coverage[i] = cov
-            score = bm * cov**r.coverage_power
+            first[i] = bm * cov**r.coverage_power
+        # Word order and slot evidence are dearer: weigh them on the best candidates only.
+        combined: dict[int, float] = {}
+        for i in sorted(first, key=lambda i: (-first[i], i))[: r.refine]:
+            score = first[i]
             if pairs:
-                seq = search.terms[i]
-                kept = len(pairs & set(pairwise(seq)))
-                score *= 1 + r.phrase_boost * kept
+                score *= 1 + r.phrase_boost * len(pairs & set(pairwise(search.ids(i))))
             if slot and self._states(i, slot.kind, focus):
                 score *= 1 + r.slot_boost
             combined[i] = score
@@ -260,7 +264,7 @@ class Engine:
         taken: list[int] = []
 
         def take(i: int) -> None:
-            if not any(_overlap(search.term_sets[i], search.term_sets[j]) >= r.duplicate_overlap for j in taken):
+            if not any(_overlap(search.term_set(i), search.term_set(j)) >= r.duplicate_overlap for j in taken):
                 taken.append(i)
 
         per_source: dict[str, int] = {}
@@ -302,12 +306,12 @@ class Engine:
 
         One shared word ("series" in "World Series") is coincidence, not a topic.
         """
-        distinct = set(terms)
+        distinct = set(self._search.query_ids(terms))
         if len(distinct) < 2 or not self._search.n:
             return ()
         out: list[str] = []
-        for i, _ in self._search.bm25.top_k(list(distinct), 4 * n):
-            if len(distinct & self._search.term_sets[i]) < 2:
+        for i, _ in self._search.bm25.top_k(list(dict.fromkeys(terms)), 4 * n):
+            if len(distinct & self._search.term_set(i)) < 2:
                 continue
             h = self._search.passages[i].heading
             if h and h not in out:
@@ -354,7 +358,7 @@ class Engine:
         return summarize(self, topic)
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def _overlap(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))

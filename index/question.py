@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.tokenize import default_tokenizer, normalize
 
@@ -118,6 +119,7 @@ _LIGHT_VERBS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
 def question_slot(question: str) -> Slot | None:
     """The slot a question asks for, or None when no value comparison applies."""
     q = normalize(question).strip()

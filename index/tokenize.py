@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import Stemmer
@@ -108,6 +108,9 @@ class Tokenizer:
             if stems:
                 self._phrases[stems] = ""  # matched, then dropped
         self._max_phrase = max((len(p) for p in self._phrases), default=1)
+        # Answers tokenize the same passage sentences again and again (disagreement
+        # notes read them per question): remember recent ones.
+        self._cached_terms = lru_cache(maxsize=65536)(self._terms)
 
     @classmethod
     def from_files(cls, data_dir: Path = DATA) -> Tokenizer:
@@ -166,7 +169,10 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """The search terms of ``text``, in order (duplicates kept)."""
-        return [t for t, _ in self.analyze(text)]
+        return list(self._cached_terms(text))
+
+    def _terms(self, text: str) -> tuple[str, ...]:
+        return tuple(t for t, _ in self.analyze(text))
 
 
 @cache

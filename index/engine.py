@@ -122,6 +122,14 @@ class Engine:
         search = await asyncio.to_thread(SearchIndex.from_blobs, stored.passages, stored.blobs)
         return cls(path, stored, search, ranking)
 
+    @classmethod
+    def from_passages(
+        cls, sources: Sequence[Source], passages: Sequence[Passage], texts: dict[str, str] | None = None
+    ) -> Engine:
+        """An engine over passages already in memory (benchmarks, tests); not stored anywhere."""
+        stored = StoredIndex(0, tuple(sources), tuple(passages), dict(texts or {}), {})
+        return cls(Path(":memory:"), stored, SearchIndex.build(passages))
+
     async def reload(self) -> bool:
         """Adopt a newer index version if one was built since; True when it changed."""
         if await read_version(self.db_path) == self.version:

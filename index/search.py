@@ -143,6 +143,12 @@ class SearchIndex:
         if params != {"bm25": BM25_PARAMS, "layout": 2}:
             log.info("stored index has another layout or parameters; rebuilding it in memory")
             return cls.build(passages)
+        try:
+            bm25: BM25Index | None = BM25Index.from_bytes(blobs["bm25"])
+        except ValueError as exc:
+            # Stored by another version of the scorer: rebuild its arrays from the stored terms.
+            log.warning("stored BM25 arrays unreadable (%s); rebuilding them from the stored terms", exc)
+            bm25 = None
         return cls(
             passages,
             json.loads(blobs["vocab"]),
@@ -150,7 +156,7 @@ class SearchIndex:
             np.frombuffer(blobs["offsets"], dtype="<i8"),
             json.loads(blobs["surface"]),
             json.loads(blobs["proper"]),
-            bm25=BM25Index.from_bytes(blobs["bm25"]),
+            bm25=bm25,
         )
 
     def idf(self, term: str) -> float:

@@ -9,8 +9,7 @@ import pytest
 
 from index.engine import Engine
 from index.models import InvalidQuestion
-from index.search import SearchIndex
-from index.store import StoredIndex, load_index
+from index.store import load_index
 
 WS = re.compile(r"\s+")
 
@@ -92,8 +91,7 @@ async def test_json_contract(engine: Engine) -> None:
 
 async def test_an_empty_corpus_answers_without_crashing(seed_db: Path) -> None:
     stored = await load_index(seed_db)
-    empty = StoredIndex(stored.version, stored.sources, (), stored.texts, {})
-    engine = Engine(seed_db, empty, SearchIndex.build([]))
+    engine = Engine.from_passages(stored.sources, [])
     answer = await engine.ask("When did the Worcester arrest happen?")
     assert not answer.answered and answer.quotes == ()
     summary = await engine.summary()

@@ -92,13 +92,26 @@ async def test_a_missing_folder_is_one_line_and_changes_nothing(db_copy: Path, t
     assert (await load_index(db_copy)).version == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads unreadable files")
-async def test_an_unreadable_source_is_reported(seeds_copy: Path, tmp_path: Path) -> None:
+async def test_an_unreadable_source_is_reported_and_changes_nothing(
+    db_copy: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (await load_index(db_copy)).version
     path = seeds_copy / "locked.txt"
     path.write_text("Locked\nText.\n", encoding="utf-8")
     path.chmod(0)
-    with pytest.raises(SourceError, match="permission denied"):
-        await build_index(seeds_copy, tmp_path / "x.db")
+    if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a bot user
+        real = Path.read_bytes
+
+        def denied(self: Path) -> bytes:
+            if self.name == "locked.txt":
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(SourceError, match=r"locked\.txt: permission denied") as exc:
+        await build_index(seeds_copy, db_copy)
+    _one_line(exc)
+    assert (await load_index(db_copy)).version == before
 
 
 async def test_an_interrupted_build_rolls_back(

@@ -55,8 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("console", help="a local console that takes the bot's commands (/ask …, /sources)")
     db_arg(sp)
 
-    sp = sub.add_parser("bench", help="benchmark ranking against rank-bm25, bm25s and SQLite FTS5")
-    sp.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("bench", help="benchmark against rank-bm25, bm25s and SQLite FTS5 (flags: see bench/README.md)")
     return p
 
 
@@ -133,15 +132,16 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its own flags (--sizes, --json, …) go to the benchmark as given
+        from bench.run import main as bench_main
+
+        return bench_main(argv[1:])
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    if args.command == "bench":
-        from bench.run import main as bench_main
-
-        return bench_main(args.rest)
     config = load_config(
         db_path=getattr(args, "db", None),
         sources_dir=getattr(args, "sources", None),

@@ -29,6 +29,8 @@ import io
 import json
 import logging
 import math
+import mmap
+import os
 import struct
 import threading
 from collections import defaultdict
@@ -50,7 +52,7 @@ _CHUNK_DOCS = 16384  # passages per build chunk (local ids fit in uint16)
 _PRUNE_MIN_DF = 2048  # posting lists at least this long may be skipped by top_k
 _DENSE_MIN_FRACTION = 8  # terms in >= 1/8 of the passages may get a dense weight row ...
 _DENSE_BUDGET = 0.25  # ... while the rows take at most this share of the postings' bytes
-_ARRAYS = {"offsets": "<i8", "doc_ids": "<i4", "weights": "<f8", "idf": "<f8"}
+_ARRAYS = {"offsets": "<i8", "doc_ids": "<i4", "weights": "<f8", "idf": "<f8", "max_w": "<f8"}
 
 Posting = tuple[int, np.ndarray, np.ndarray, float]  # term id, doc ids, weights, plus-constant
 
@@ -70,8 +72,10 @@ class BM25Index:
         doc_ids: np.ndarray,
         weights: np.ndarray,
         idf: np.ndarray,
+        max_w: np.ndarray | None = None,
+        min_w: float | None = None,
     ) -> None:
-        """Wrap prepared arrays; use :meth:`build` or :meth:`from_bytes`."""
+        """Wrap prepared arrays; use :meth:`build`, :meth:`load` or :meth:`from_bytes`."""
         self.variant = variant
         self.params = params
         self.avgdl = avgdl
@@ -81,8 +85,13 @@ class BM25Index:
         self._doc_ids = doc_ids
         self._weights = weights
         self._idf = idf
-        self._max_w = _max_per_term(offsets, weights)
-        self._nonneg = bool(len(weights) == 0 or weights.min() >= 0.0)
+        # largest contribution per term, and whether none is negative (for pruning)
+        self._max_w = _max_per_term(offsets, weights) if max_w is None else max_w
+        if min_w is None:
+            min_w = float(weights.min()) if len(weights) else 0.0
+        self._min_w = min_w
+        self._nonneg = self._min_w >= 0.0
+        self._positive = self._min_w > 0.0
         self._dense = self._dense_rows()
         self._delta = float(params.get("delta", 0.0))
         self._local = threading.local()  # per-thread scratch arrays (see _scratch)
@@ -279,7 +288,7 @@ class BM25Index:
         posts = self._postings(query)
         if k <= 0 or not posts:
             return []
-        if self.variant != "plus" and len(posts) > 1:
+        if len(posts) > 1:
             best = self._top_k_pruned(posts, k)
             if best is not None:
                 return best
@@ -290,22 +299,26 @@ class BM25Index:
         """Exact top ``k`` without scatter-adding the long posting lists (MaxScore-like).
 
         Long lists (frequent, low-IDF terms) are "lazy". The passages of the
-        other ("eager") lists are scored exactly, the lazy lists being looked
-        up by binary search; their k-th best score ``theta`` is a lower bound
-        of the answer's k-th score. A passage holding only lazy terms can reach
-        ``theta`` only if, for one lazy term t, its contribution is at least
-        ``theta`` minus the other lazy terms' maxima: those few passages are
-        found by a vectorized comparison over t's weights and scored too.
-        Contributions are added in query order, as in :meth:`scores`.
-        Returns None when the shortcut does not apply.
+        other ("eager") lists are scored exactly, the lazy lists being read
+        from dense rows, scatter-added when short, or binary-searched; their
+        k-th best score ``theta`` is a lower bound of the answer's k-th score.
+        A passage holding only lazy terms can reach ``theta`` only if, for one
+        lazy term t, its contribution is at least ``theta`` minus the other
+        lazy terms' maxima: those few passages are found by a vectorized
+        comparison over t's weights and scored too. (BM25Plus works the same
+        on the part of each weight above the term's constant.) Contributions
+        are added in query order, as in :meth:`scores`, so scores are
+        bit-identical. Returns None when the shortcut does not apply.
         """
-        if not self._nonneg:
+        plus = self.variant == "plus"
+        if not (self._positive if plus else self._nonneg):
             return None
         long_df = max(_PRUNE_MIN_DF, self._n // 32)
-        bounds: dict[int, float] = {}
-        for tid, ids, _, _ in posts:
+        bounds: dict[int, float] = {}  # lazy term -> largest total contribution
+        for tid, ids, _, const in posts:
             if len(ids) >= long_df:
-                bounds[tid] = bounds.get(tid, 0.0) + float(self._max_w[tid])
+                # BM25Plus: score = sum of constants + the "excess" w - const of present terms
+                bounds[tid] = bounds.get(tid, 0.0) + float(self._max_w[tid]) - const
         if not bounds:
             return None
         eager = [p[1] for p in posts if p[0] not in bounds]
@@ -315,19 +328,20 @@ class BM25Index:
         if len(cand) < k:
             return None
         vals = self._exact(posts, bounds, cand)
-        theta = float(np.partition(vals, len(vals) - k)[len(vals) - k])
+        base = sum(p[3] for p in posts)  # BM25Plus constants (0.0 otherwise)
+        theta = float(np.partition(vals, len(vals) - k)[len(vals) - k]) - base
         total = sum(bounds.values())
-        slack = 1e-9 * (abs(theta) + total) + 1e-12  # float rounding of sums
+        slack = 1e-9 * (abs(theta) + total + base) + 1e-12  # float rounding of sums
         extra = []
         seen: set[int] = set()
-        for tid, ids, w, _ in posts:
+        for tid, ids, w, const in posts:
             if tid in bounds and tid not in seen:
                 seen.add(tid)
                 count = sum(1 for p in posts if p[0] == tid)
                 need = (theta - (total - bounds[tid]) - slack) / count
                 if need <= 0:
                     return None
-                hits = ids[w >= need]
+                hits = ids[w >= need + const]
                 if len(hits):
                     extra.append(hits)
         if extra:
@@ -349,6 +363,8 @@ class BM25Index:
         row, scatter-added whole when its list is short (then cleared), or
         binary-searched.
         """
+        if self.variant == "plus":
+            return self._plus_exact(posts, cand, None if eager else lazy)
         acc = self._scratch()
         dirty: list[np.ndarray] = []
         for tid, ids, w, _ in posts:
@@ -407,7 +423,7 @@ class BM25Index:
             return posts[0][1], posts[0][2]
         touched = self._union([p[1] for p in posts])
         if self.variant == "plus":
-            return touched, self._plus_subset(posts, touched)
+            return touched, self._plus_exact(posts, touched)
         acc = self._scratch()
         for _, ids, w, _ in posts:
             acc[ids] += w
@@ -415,16 +431,47 @@ class BM25Index:
         acc[touched] = 0.0
         return touched, vals
 
-    def _plus_subset(self, posts: list[Posting], touched: np.ndarray) -> np.ndarray:
-        """BM25Plus scores of ``touched``: each term adds its weight or its constant."""
-        pos = np.empty(self._n, dtype=np.int64)
-        pos[touched] = np.arange(len(touched))
-        out = np.zeros(len(touched), dtype=np.float64)
-        for _, ids, w, const in posts:
-            term_scores = np.full(len(touched), const)
-            term_scores[pos[ids]] = w
-            out += term_scores
+    def _plus_exact(
+        self, posts: list[Posting], cand: np.ndarray, skip: dict[int, float] | None = None
+    ) -> np.ndarray:
+        """BM25Plus scores of the sorted passages ``cand``: in query order, each
+        term adds its weight where present and its constant elsewhere.
+
+        With ``skip`` given (extras pass), terms not in it are absent from all
+        of ``cand`` and add their constant only.
+        """
+        m = len(cand)
+        posmap = self._posmap()
+        posmap[cand] = np.arange(m, dtype=np.int32)
+        out = np.zeros(m, dtype=np.float64)
+        for tid, ids, w, const in posts:
+            row = self._dense.get(tid) if self._positive else None
+            if skip is not None and tid not in skip:
+                term = np.full(m, const)
+            elif row is not None:
+                got = row[cand]  # 0.0 where absent; BM25Plus weights are > 0
+                term = np.where(got > 0.0, got, const)
+            elif len(ids) <= 4 * m:
+                term = np.full(m, const)
+                where = posmap[ids]
+                hit = where >= 0
+                term[where[hit]] = w[hit]
+            else:
+                term = np.full(m, const)
+                pos = np.searchsorted(ids, cand)
+                np.minimum(pos, len(ids) - 1, out=pos)
+                found = ids[pos] == cand
+                term[found] = w[pos[found]]
+            out += term
+        posmap[cand] = -1
         return out
+
+    def _posmap(self) -> np.ndarray:
+        """Dense int32 scratch, all -1 between queries (one per thread)."""
+        posmap = getattr(self._local, "posmap", None)
+        if posmap is None:
+            posmap = self._local.posmap = np.full(self._n, -1, dtype=np.int32)
+        return posmap
 
     # ------------------------------------------------------------------ storage
     def write(self, fh: BinaryIO) -> None:
@@ -434,6 +481,7 @@ class BM25Index:
             "doc_ids": self._doc_ids,
             "weights": self._weights,
             "idf": self._idf,
+            "max_w": self._max_w,
         }
         vocab_blob = json.dumps(list(self._vocab), ensure_ascii=False).encode("utf-8")
         layout: dict[str, list[int]] = {}
@@ -447,6 +495,7 @@ class BM25Index:
             "params": self.params,
             "n_docs": self._n,
             "avgdl": self.avgdl,
+            "min_w": self._min_w,
             "arrays": layout,
             "vocab": [pos, len(vocab_blob)],
         }
@@ -467,17 +516,31 @@ class BM25Index:
         return buf.getvalue()
 
     def save(self, path: str | Path) -> None:
-        """Write the index to a file."""
-        with open(path, "wb") as fh:
+        """Write the index to a file (atomically: a new file replaces the old)."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as fh:
             self.write(fh)
+        os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: str | Path) -> BM25Index:
-        """Read an index written by :meth:`save`."""
-        return cls.from_bytes(Path(path).read_bytes())
+    def load(cls, path: str | Path, *, use_mmap: bool = True) -> BM25Index:
+        """Open an index written by :meth:`save`.
+
+        By default the file is memory-mapped read-only: start-up does not read
+        the posting arrays, the OS pages them in as queries touch them. (A file
+        replaced by :meth:`save` keeps the old mapping valid.)
+        """
+        if not use_mmap:
+            return cls.from_bytes(Path(path).read_bytes())
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                raise ValueError("not a BM25Index: empty file")
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return cls.from_bytes(mapped)
 
     @classmethod
-    def from_bytes(cls, data: bytes | bytearray | memoryview) -> BM25Index:
+    def from_bytes(cls, data: bytes | bytearray | memoryview | mmap.mmap) -> BM25Index:
         """Rebuild an index from :meth:`to_bytes` output; arrays are zero-copy views."""
         view = memoryview(data).cast("B")
         if len(view) < _PREFIX.size:
@@ -488,21 +551,29 @@ class BM25Index:
         if version != _VERSION:
             raise ValueError(f"unsupported BM25Index format version {version}")
         base = _PREFIX.size + hdr_len
-        header = json.loads(bytes(view[_PREFIX.size : base]))
-        arrays: dict[str, np.ndarray] = {}
-        for name, dtype in _ARRAYS.items():
-            offset, count = header["arrays"][name]
-            arrays[name] = np.frombuffer(view, dtype=dtype, count=count, offset=base + offset)
-        v_off, v_len = header["vocab"]
-        terms = json.loads(bytes(view[base + v_off : base + v_off + v_len]).decode("utf-8"))
-        if len(arrays["offsets"]) != len(terms) + 1:
-            raise ValueError("corrupt BM25Index: vocabulary and offsets disagree")
+        try:
+            header = json.loads(bytes(view[_PREFIX.size : base]))
+            arrays: dict[str, np.ndarray] = {}
+            for name, dtype in _ARRAYS.items():
+                if name == "max_w" and name not in header["arrays"]:
+                    continue  # written before max_w was stored: recomputed
+                offset, count = header["arrays"][name]
+                arrays[name] = np.frombuffer(view, dtype=dtype, count=count, offset=base + offset)
+            v_off, v_len = header["vocab"]
+            terms = json.loads(bytes(view[base + v_off : base + v_off + v_len]).decode("utf-8"))
+            n_docs, variant = int(header["n_docs"]), header["variant"]
+            params, avgdl, min_w = header["params"], float(header["avgdl"]), header.get("min_w")
+        except (KeyError, TypeError, IndexError, UnicodeDecodeError) as exc:
+            raise ValueError(f"corrupt BM25Index: {exc!r}") from exc
+        if len(arrays["offsets"]) != len(terms) + 1 or variant not in VARIANTS:
+            raise ValueError("corrupt BM25Index: header and arrays disagree")
         return cls(
-            variant=header["variant"],
-            params=header["params"],
-            n_docs=int(header["n_docs"]),
-            avgdl=float(header["avgdl"]),
+            variant=variant,
+            params=params,
+            n_docs=n_docs,
+            avgdl=avgdl,
             vocab=dict(zip(terms, range(len(terms)), strict=True)),
+            min_w=min_w,
             **arrays,
         )
 

@@ -47,7 +47,7 @@ Query = list[str]
 Search = Callable[[Query], object]
 
 
-def make_ask(corpus: Sequence[Sequence[str]], workdir: Path) -> Search | None:
+def make_ask(corpus: Sequence[Sequence[str]], workdir: Path, timings: dict[str, float] | None = None) -> Search | None:
     """The project's full answer path (``index.engine.Engine.answer``), or None.
 
     The synthetic passages are written as source files (one paragraph each),
@@ -71,8 +71,14 @@ def make_ask(corpus: Sequence[Sequence[str]], workdir: Path) -> Search | None:
             text = "\n\n".join(" ".join(doc).capitalize() + "." for doc in docs if doc)
             (src / f"src{f:05d}.txt").write_text(text, encoding="utf-8")
         db = workdir / "ask.db"
+        t0 = time.perf_counter()
         asyncio.run(build_index(src, db))
-        engine = asyncio.run(Engine.open(db))
+        t1 = time.perf_counter()
+        engine = asyncio.run(Engine.open(db))  # the bot's start-up: passages and stored arrays
+        t2 = time.perf_counter()
+        if timings is not None:
+            timings["ask_build_s"] = round(t1 - t0, 3)
+            timings["ask_load_s"] = round(t2 - t1, 3)
     except Exception:
         log.exception("ask path unavailable; ask_p50_ms left out")
         return None
@@ -249,10 +255,14 @@ def run_engine(name: str, n_passages: int, n_queries: int, seed: int) -> dict[st
         result["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         if name == "ours":
             engine.release()
-            ask = make_ask(corpus, workdir)
+            timings: dict[str, float] = {}
+            ask = make_ask(corpus, workdir, timings)
+            result.update(timings)
             asked = _latencies(ask, qs, budget) if ask is not None else None
             result["ask_p50_ms"] = None if asked is None else round(float(np.percentile(asked, 50)), 4)
             result["ask_queries"] = 0 if asked is None else len(asked)
+            if asked is not None:  # the process's peak so far: the answer path with everything it loaded
+                result["ask_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         return result
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -77,7 +77,17 @@ class SearchIndex:
     @classmethod
     def build(cls, passages: Sequence[Passage], tokenizer: Tokenizer | None = None) -> SearchIndex:
         tok = tokenizer or default_tokenizer()
-        analyzed = [tok.tokens(p.text) for p in passages]
+        vocab: Counter[str] = Counter()
+        capitalized: Counter[str] = Counter()
+        analyzed: list[list[str]] = []
+        for p in passages:
+            ws = words(p.text)  # one split serves the terms and the vocabulary
+            analyzed.append([t for t, _ in tok.analyze_words(ws)])
+            for w in ws:
+                vocab[w.surface] += 1
+                if p.text[w.start : w.start + 1].isupper() and w.start > 1 and p.text[w.start - 2] not in ".!?:\n":
+                    capitalized[w.surface] += 1
+            vocab.update(w.surface for w in words(p.heading))
         stuffing = _boilerplate(passages, analyzed)
         term_id: dict[str, int] = {}
         flat: list[int] = []
@@ -87,15 +97,6 @@ class SearchIndex:
             for t in tok.tokens(p.heading) * HEADING_WEIGHT + kept:
                 flat.append(term_id.setdefault(t, len(term_id)))
             offsets.append(len(flat))
-        vocab: Counter[str] = Counter()
-        capitalized: Counter[str] = Counter()
-        for p in passages:
-            for w in words(p.text):
-                vocab[w.surface] += 1
-                raw = p.text[w.start : w.start + 1]
-                if raw.isupper() and w.start > 0 and p.text[w.start - 2 : w.start - 1] not in ".!?:\n":
-                    capitalized[w.surface] += 1
-            vocab.update(w.surface for w in words(p.heading))
         proper = sorted(w for w, c in capitalized.items() if c * 2 >= vocab[w] and w.isalpha())
         if stuffing:
             log.info("kept one mention of %d keyword-stuffing phrases per passage", len(stuffing))

@@ -72,14 +72,19 @@ def words(text: str) -> list[Word]:
     NFKC can change lengths for rare characters; the offsets are exact for the
     characters these sources use, and only used to point at sentences.
     """
-    norm = normalize(text)
     out: list[Word] = []
-    for m in _WORD.finditer(norm):
+    for m in _WORD.finditer(normalize(text)):
         w = m.group()
-        if w.endswith("'s") or w.endswith("s'"):
-            w = w[:-2] if w.endswith("'s") else w[:-1]
-        out.append(Word(w.strip(".'"), m.start(), m.end()))
-    return [w for w in out if w.surface]
+        if "'" in w or "." in w:
+            if w.endswith("'s"):
+                w = w[:-2]
+            elif w.endswith("s'"):
+                w = w[:-1]
+            w = w.strip(".'")
+            if not w:
+                continue
+        out.append(Word(w, m.start(), m.end()))
+    return out
 
 
 class Tokenizer:
@@ -108,6 +113,7 @@ class Tokenizer:
             if stems:
                 self._phrases[stems] = ""  # matched, then dropped
         self._max_phrase = max((len(p) for p in self._phrases), default=1)
+        self._phrase_starts = frozenset(p[0] for p in self._phrases)
         # Answers tokenize the same passage sentences again and again (disagreement
         # notes read them per question): remember recent ones.
         self._cached_terms = lru_cache(maxsize=65536)(self._terms)
@@ -140,13 +146,17 @@ class Tokenizer:
 
     def analyze(self, text: str) -> list[tuple[str, Word]]:
         """Terms with the word each came from (phrases map to their first word)."""
-        ws = words(text)
+        return self.analyze_words(words(text))
+
+    def analyze_words(self, ws: Sequence[Word]) -> list[tuple[str, Word]]:
+        """:meth:`analyze` for text already split with :func:`words`."""
         stems = [self._stem_one(w.surface) for w in ws]
         out: list[tuple[str, Word]] = []
+        starts = self._phrase_starts
         i = 0
         while i < len(ws):
             matched = False
-            for n in range(min(self._max_phrase, len(ws) - i), 0, -1):
+            for n in range(min(self._max_phrase, len(ws) - i) if stems[i] in starts else 0, 0, -1):
                 canon = self._phrases.get(tuple(stems[i : i + n]))
                 if canon is not None:
                     if canon:

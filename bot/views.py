@@ -37,6 +37,14 @@ async def _logged_question(interaction: discord.Interaction[Any], qid: int) -> s
     return logged.question
 
 
+async def _ask_again(interaction: discord.Interaction[Any], qid: int, offset: int) -> Answer | None:
+    """The logged question's answer from ``offset`` on, or None (and "expired" said)."""
+    question = await _logged_question(interaction, qid)
+    if question is None:
+        return None
+    return await _bot(interaction).engine.ask(question, offset=offset)
+
+
 class MoreButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"ask:more:(?P<qid>[0-9]+):(?P<offset>[0-9]+)",
@@ -58,10 +66,9 @@ class MoreButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            question = await _logged_question(interaction, self.qid)
-            if question is None:
+            answer = await _ask_again(interaction, self.qid, self.offset)
+            if answer is None:
                 return
-            answer = await _bot(interaction).engine.ask(question, offset=self.offset)
             rendered = render_answer(answer, offset=self.offset)
             await interaction.response.send_message(
                 **rendered.kwargs(), view=answer_view(self.qid, self.offset, answer), ephemeral=True
@@ -95,10 +102,9 @@ class SourcesButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            question = await _logged_question(interaction, self.qid)
-            if question is None:
+            answer = await _ask_again(interaction, self.qid, self.offset)
+            if answer is None:
                 return
-            answer = await _bot(interaction).engine.ask(question, offset=self.offset)
             rendered = render_source_links(list(answer.sources))
             await interaction.response.send_message(**rendered.kwargs(), ephemeral=True)
         except Exception as exc:

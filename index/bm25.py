@@ -431,9 +431,7 @@ class BM25Index:
         acc[touched] = 0.0
         return touched, vals
 
-    def _plus_exact(
-        self, posts: list[Posting], cand: np.ndarray, skip: dict[int, float] | None = None
-    ) -> np.ndarray:
+    def _plus_exact(self, posts: list[Posting], cand: np.ndarray, skip: dict[int, float] | None = None) -> np.ndarray:
         """BM25Plus scores of the sorted passages ``cand``: in query order, each
         term adds its weight where present and its constant elsewhere.
 

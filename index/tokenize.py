@@ -52,9 +52,14 @@ _WORD = re.compile(
 )
 
 
+def straighten(text: str) -> str:
+    """NFKC with straight quotes and hyphens; case kept (names and places need it)."""
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+
+
 def normalize(text: str) -> str:
-    """NFKC, straight quotes and hyphens, lower case."""
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).lower()
+    """:func:`straighten`, lower-cased: how text is compared for search."""
+    return straighten(text).lower()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,36 +19,16 @@ import jellyfish
 import yaml
 from rapidfuzz.distance import Levenshtein
 
+from index.tokenize import straighten
+
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).with_name("data")
 
-_STRAIGHTEN = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2033": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-    }
-)
-
 
 def clean(text: str) -> str:
     """NFKC with straight quotes and hyphens; case is kept (names and places need it)."""
-    return unicodedata.normalize("NFKC", text).translate(_STRAIGHTEN)
+    return straighten(text)
 
 
 # --- rules ------------------------------------------------------------------------------

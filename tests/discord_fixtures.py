@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,7 +23,6 @@ from bot.client import QuoteBot  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.state import State  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.store import build_index  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 
@@ -66,19 +64,10 @@ async def start_bot(config: Config, **options: Any) -> Running:
     return Running(bot, engine, state, task)
 
 
-@pytest.fixture(scope="session")
-def discord_seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed index, built once; tests get their own copy."""
-    path = tmp_path_factory.mktemp("seed") / "index.db"
-    asyncio.run(build_index(SEEDS, path))
-    return path
-
-
 @pytest.fixture
-def discord_db_path(discord_seed_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "index.db"
-    shutil.copy(discord_seed_db, path)
-    return path
+def discord_db_path(db_copy: Path) -> Path:
+    """A private copy of the session's seed index (conftest.py)."""
+    return db_copy
 
 
 @pytest.fixture

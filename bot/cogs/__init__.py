@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -22,27 +23,24 @@ def is_moderator(interaction: discord.Interaction[Any]) -> bool:
     return isinstance(user, discord.Member) and any(r.name.casefold() in wanted for r in user.roles)
 
 
-def admin_only() -> Any:
-    """Run-time check behind ``default_permissions(administrator=True)``."""
+def _guild_check(allowed: Callable[[discord.Interaction[Any]], bool], permission: str) -> Any:
+    """A run-time check in a guild, repeating what ``default_permissions`` hides."""
 
     def predicate(interaction: discord.Interaction[Any]) -> bool:
         if interaction.guild is None:
             raise app_commands.NoPrivateMessage()
-        if not is_admin(interaction):
-            raise app_commands.MissingPermissions(["administrator"])
+        if not allowed(interaction):
+            raise app_commands.MissingPermissions([permission])
         return True
 
     return app_commands.check(predicate)
+
+
+def admin_only() -> Any:
+    """Run-time check behind ``default_permissions(administrator=True)``."""
+    return _guild_check(is_admin, "administrator")
 
 
 def moderator_only() -> Any:
     """Run-time check behind ``default_permissions(manage_messages=True)``."""
-
-    def predicate(interaction: discord.Interaction[Any]) -> bool:
-        if interaction.guild is None:
-            raise app_commands.NoPrivateMessage()
-        if not is_moderator(interaction):
-            raise app_commands.MissingPermissions(["manage_messages"])
-        return True
-
-    return app_commands.check(predicate)
+    return _guild_check(is_moderator, "manage_messages")

@@ -8,7 +8,6 @@ running bot keep reading while an admin rebuilds.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Sequence
@@ -287,6 +286,3 @@ def sources_as_json(sources: Sequence[Source], counts: dict[str, int]) -> list[d
         }
         for s in sources
     ]
-
-
-__all__ = ["BuildReport", "StoredIndex", "build_index", "json", "load_index", "read_version"]

@@ -165,9 +165,6 @@ class SearchIndex:
         df = self.bm25.doc_freq(term) if self.n else 0
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
-    def known(self, term: str) -> bool:
-        return term in self.term_id
-
     def analyze_question(self, question: str) -> Query:
         """Terms of a question, with misspellings corrected against the sources' words."""
         corrected: list[str] = []

@@ -241,6 +241,13 @@ class BM25Index:
         tid = self._vocab.get(term)
         return 0 if tid is None else int(self._offsets[tid + 1] - self._offsets[tid])
 
+    def docs_with(self, term: str) -> np.ndarray:
+        """Passages containing ``term``, ascending (empty if unknown)."""
+        tid = self._vocab.get(term)
+        if tid is None:
+            return np.zeros(0, dtype=np.int32)
+        return self._doc_ids[self._offsets[tid] : self._offsets[tid + 1]]
+
     def matched_terms(self, doc: int, query: Sequence[str]) -> list[str]:
         """The distinct terms of ``query`` that occur in passage ``doc``, in query order."""
         out: list[str] = []

@@ -1,11 +1,12 @@
-"""Find where the quoted sources give different answers to the question's slot.
+"""Where the sources give different answers to what a question asks.
 
-``find_disagreements`` reads the slot the question asks for (``index.question``), takes
-that slot's values per source from the quoted passages and from the sentences (of quotes
-and evidence) that carry the question's key words, normalizes them, groups the values that
-agree (the same fact written two ways, a coarser date beside a precise one) and writes one
-line per disagreement, attributing every value. It never says which source is right unless
-a source says so itself (a spelling called a misspelling).
+:func:`find_disagreements` reads the parsed question's slot, takes that slot's values
+from the sentences of every relevant source's best passages (not only the ones shown,
+so the notes do not change with ``k``, paging, filler or a typo), keeps a value only
+where its sentence carries the question's subject, groups values that agree (the same
+fact written two ways, a coarser date beside a precise one) and writes one line per
+disagreement, attributing every value and pointing at the sentence that states it. It
+never says which source is right unless a source says so itself.
 """
 
 from __future__ import annotations
@@ -15,154 +16,63 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from enum import StrEnum
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from index.models import Disagreement, DisagreementValue, Quote, Source
-from index.question import Slot, question_slot
-from index.tokenize import default_tokenizer
-from index.values import (
-    CountValue,
-    NameMention,
-    Place,
-    clause_polarity,
-    clean,
-    counts_agree,
-    extract_counts,
-    extract_names,
-    extract_places,
-    finest,
-    gazetteer,
-    is_habitual,
-    misspelling_flags,
-    noun_matches,
-    same_person_name,
-    split_clauses,
-    split_sentences,
-    surname_mentions,
-)
-from index.values_dates import DateValue, dates_compatible, extract_dates, specificity
+from index.models import Disagreement, DisagreementValue, Quote
+from index.query import ParsedQuestion, Slot, SlotKind
+from index.text import split_sentences
+from index.values import CountValue, NameMention, Place, PlaceKind, clean, counts_agree
+from index.values_dates import DateValue, dates_compatible, specificity
+
+if TYPE_CHECKING:
+    from index.lexicon import Lexicon
+    from index.values import FactReader
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
 SEP = " \u00b7 "
+GENERIC_SHARE = 0.3  # a term in this share of the passages says little about which event
+COUNT_WINDOW = 6  # words between a figure and the verb it counts for
+
+
+class Facet(StrEnum):
+    DATE = "date"
+    PLACE = "place"
+    COUNT = "count"
+    PERSON = "person"
+    NAME = "name"
+    CLAIM = "claim"
+    INCIDENT = "incident"
+    AGE = "age"
+    REASON = "reason"
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """One sentence of a passage the engine handed over, with where it came from."""
+    """One sentence of an evidence passage, with where it came from."""
 
     text: str
     source_id: str
-    rank: int  # order of its passage: quotes first (best first), then evidence
-    in_quote: bool
+    rank: int  # order of its passage in the evidence (best first)
+    primary: bool  # in its source's best passage
     terms: frozenset[str]  # the sentence's search terms
     passage_terms: frozenset[str]
-    passage: int  # index of the passage
+    passage: int  # index of the passage in the evidence
     position: int  # index of the sentence in its passage
     passage_text: str
+    start: int  # the passage's offsets in its source (for pointing at it)
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
-class Found:
+class Found(Generic[T]):
     """A value of the slot, from one sentence of one source, with how relevant it is."""
 
-    value: object
+    value: T
     context: Context
     relevance: float
-
-
-# --- entry point ------------------------------------------------------------------------
-
-
-def find_disagreements(
-    question: str,
-    quotes: Sequence[Quote],
-    sources: Mapping[str, Source],
-    evidence: Sequence[Quote] = (),
-) -> tuple[Disagreement, ...]:
-    """One Disagreement per slot value the sources give differently; () when they agree."""
-    slot = question_slot(question)
-    if slot is None or not quotes:
-        return ()
-    contexts = build_contexts(quotes, evidence)
-    if len({c.source_id for c in contexts}) < 2:
-        return ()
-    tags = {sid: (s.tag or sid) for sid, s in sources.items()}
-    handler = _HANDLERS.get(slot.kind)
-    if handler is None:
-        return ()
-    try:
-        found = handler(question, slot, contexts, tags)
-    except Exception:  # a detector bug must never break an answer
-        log.exception("disagreement detection failed for %r", question)
-        return ()
-    return tuple(found)
-
-
-def build_contexts(quotes: Sequence[Quote], evidence: Sequence[Quote] = ()) -> list[Context]:
-    """Sentences of the quotes, then of the evidence passages (duplicates skipped)."""
-    tok = default_tokenizer()
-    out: list[Context] = []
-    seen: set[tuple[str, int, int]] = set()
-    for rank, (q, in_quote) in enumerate([(q, True) for q in quotes] + [(q, False) for q in evidence]):
-        key = (q.source_id, q.start, q.end)
-        if key in seen:
-            continue
-        seen.add(key)
-        body = q.text
-        sents = split_sentences(body)
-        pterms = frozenset(tok.tokens(body + " " + (q.heading or "")))
-        for i, s in enumerate(sents):
-            out.append(Context(s, q.source_id, rank, in_quote, frozenset(tok.tokens(s)), pterms, rank, i, body))
-    return out
-
-
-# --- relevance --------------------------------------------------------------------------
-
-
-def relevance(ctx: Context, slot: Slot) -> float | None:
-    """How well a sentence carries the question's key words; None when it does not."""
-    g = gazetteer()
-    spec = slot.terms
-    if slot.places:
-        names = [p.name for p in extract_places(ctx.text)]
-        if names and not any(g.related(n, q) for n in names for q in slot.places):
-            return None  # the sentence is about another place
-        if not names or not any(g.inside(n, q) for n in names for q in slot.places):
-            pnames = [p.name for p in extract_places(ctx.passage_text)]
-            if not any(g.inside(n, q) for n in pnames for q in slot.places):
-                return None
-    score = 0.0
-    in_sentence = 0
-    for t in spec:
-        if t in ctx.terms:
-            score += 1.0
-            in_sentence += 1
-        elif t in ctx.passage_terms and ctx.in_quote:
-            score += 0.4
-    for t in slot.generic:
-        if t in ctx.terms:
-            score += 0.3
-    if spec and in_sentence == 0 and not (ctx.in_quote and score > 0):
-        return None
-    if not spec and score == 0 and not ctx.in_quote:
-        return None
-    score += 0.5 if ctx.in_quote else 0.0
-    return score - 0.01 * ctx.rank
-
-
-def _best_per_source(found: Sequence[Found], key: Callable[[Found], tuple[float, ...]]) -> dict[str, Found]:
-    best: dict[str, Found] = {}
-    for f in found:
-        cur = best.get(f.context.source_id)
-        if cur is None or key(f) > key(cur):
-            best[f.context.source_id] = f
-    return best
-
-
-# --- grouping and notes ----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +82,146 @@ class Group:
     display: str
     sources: tuple[str, ...]
     extra: str = ""
+    evidence: tuple[Context, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    q: ParsedQuestion
+    slot: Slot
+    contexts: Sequence[Context]
+    tags: Mapping[str, str]
+    facts: FactReader
+    lexicon: Lexicon
+    key: tuple[str, ...]  # the question's specific terms: what its subject is
+    generic: tuple[str, ...]  # terms too common in the collection to place a sentence
+
+
+# --- entry point ------------------------------------------------------------------------
+
+
+def find_disagreements(
+    q: ParsedQuestion,
+    evidence: Sequence[Quote],
+    tags: Mapping[str, str],
+    lexicon: Lexicon,
+    generic: Callable[[str], bool] = lambda t: False,
+) -> tuple[Disagreement, ...]:
+    """One Disagreement per slot value the sources give differently; () when they agree.
+
+    ``evidence`` is every relevant source's best passages, best first; ``generic`` says
+    whether a term is too common in the collection to tell one event from another.
+    """
+    parts = q.parts or (q,)
+    out: list[Disagreement] = []
+    for part in parts:
+        for d in _one(part, evidence, tags, lexicon, generic):
+            if all(d.note != o.note for o in out):
+                out.append(d)
+    return tuple(out)
+
+
+def _one(
+    q: ParsedQuestion,
+    evidence: Sequence[Quote],
+    tags: Mapping[str, str],
+    lexicon: Lexicon,
+    generic: Callable[[str], bool],
+) -> list[Disagreement]:
+    slot = q.slot
+    if slot is None or not evidence:
+        return []
+    handler = _HANDLERS.get(slot.kind)
+    if handler is None:
+        return []
+    contexts = build_contexts(evidence, lexicon)
+    if len({c.source_id for c in contexts}) < 2:
+        return []
+    terms = [t for t in q.key_terms if t not in slot.speaker]
+    key = tuple(t for t in terms if not generic(t))
+    gen = tuple(t for t in terms if generic(t))
+    job = _Job(q, slot, contexts, tags, lexicon.facts, lexicon, key, gen)
+    try:
+        return handler(job)
+    except Exception:  # a detector bug must never break an answer
+        log.exception("disagreement detection failed for %r", q.text)
+        return []
+
+
+def build_contexts(evidence: Sequence[Quote], lexicon: Lexicon) -> list[Context]:
+    """Sentences of the evidence passages (duplicates skipped), best passages first."""
+    tok = lexicon.tokenizer
+    out: list[Context] = []
+    seen: set[tuple[str, int, int]] = set()
+    firsts: set[str] = set()
+    for rank, e in enumerate(evidence):
+        key = (e.source_id, e.start, e.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        primary = e.source_id not in firsts
+        firsts.add(e.source_id)
+        pterms = frozenset(tok.tokens(e.text + " " + (e.heading or "")))
+        for i, s in enumerate(split_sentences(e.text)):
+            out.append(
+                Context(
+                    s, e.source_id, rank, primary, frozenset(tok.tokens(s)), pterms, rank, i, e.text, e.start, e.end
+                )
+            )
+    return out
+
+
+# --- relevance --------------------------------------------------------------------------
+
+
+def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
+    """How well a sentence carries the question's subject; None when it does not.
+
+    A sentence about another place than the question's is never relevant; one that names
+    no place is, when its passage names none either or names the question's. ``strict``:
+    the sentence or its passage must name the question's place (who was arrested *there*).
+    """
+    facts = job.facts
+    g = facts.gazetteer
+    if job.q.places:
+        names = [p.name for p in facts.places(ctx.text) if p.kind is not PlaceKind.LOCAL]
+        if names and not any(g.related(n, p) for n in names for p in job.q.places):
+            return None
+        if not names:
+            pnames = [p.name for p in facts.places(ctx.passage_text) if p.kind is not PlaceKind.LOCAL]
+            if pnames and not any(g.related(n, p) for n in pnames for p in job.q.places):
+                return None
+            if strict and not any(g.inside(n, p) for n in pnames for p in job.q.places):
+                return None
+    score = 0.0
+    in_sentence = 0
+    for t in job.key:
+        if t in ctx.terms:
+            score += 1.0
+            in_sentence += 1
+        elif t in ctx.passage_terms and ctx.primary:
+            score += 0.4
+    for t in job.generic:
+        if t in ctx.terms:
+            score += 0.3
+    if job.key and in_sentence == 0 and not (ctx.primary and score > 0):
+        return None
+    if not job.key and score == 0 and not ctx.primary:
+        return None
+    score += 0.5 if ctx.primary else 0.0
+    return score - 0.01 * ctx.rank
+
+
+def _best_per_source(found: Sequence[Found[T]], key: Callable[[Found[T]], tuple[float, ...]]) -> dict[str, Found[T]]:
+    best: dict[str, Found[T]] = {}
+    for f in found:
+        cur = best.get(f.context.source_id)
+        if cur is None or key(f) > key(cur):
+            best[f.context.source_id] = f
+    return best
+
+
+# --- grouping and notes ----------------------------------------------------------------
 
 
 def group_values(
@@ -214,75 +264,79 @@ def _order_ids(ids: Sequence[str], tags: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(ids), key=key))
 
 
-def render(facet: str, lead: str, groups: Sequence[Group], tags: Mapping[str, str], tail: str = "") -> Disagreement:
+def render(facet: Facet, lead: str, groups: Sequence[Group], tags: Mapping[str, str], tail: str = "") -> Disagreement:
     """``lead: value [S1, S4] · value [S2]`` plus an optional tail sentence."""
     parts = [f"{g.display}{g.extra} [{_tags(g.sources, tags)}]" for g in groups]
     note = f"{lead}: {SEP.join(parts)}"
     if tail:
         note = f"{note}; {tail}"
-    values = tuple(DisagreementValue(g.display, g.sources) for g in groups)
-    return Disagreement(facet, note, values)
+    values = tuple(
+        DisagreementValue(g.display, g.sources, tuple((c.source_id, c.start, c.end, c.text) for c in g.evidence))
+        for g in groups
+    )
+    return Disagreement(str(facet), note, values)
+
+
+def _evidence(found: Mapping[str, Found[T]], ids: Sequence[str]) -> tuple[Context, ...]:
+    return tuple(found[s].context for s in ids if s in found)
 
 
 # --- dates ------------------------------------------------------------------------------
 
 
-def date_values(slot: Slot, contexts: Sequence[Context]) -> list[Found]:
-    """Dates of relevant sentences; a "since" date only for "how long" questions."""
-    duration = "duration" in slot.focus
-    out: list[Found] = []
-    for c in contexts:
-        rel = relevance(c, slot)
+def date_values(job: _Job) -> list[Found[DateValue]]:
+    """Dates of relevant sentences. "How long" asks since when: only start dates count then;
+    other questions never take a start date ("since 2017") for the event's date."""
+    out: list[Found[DateValue]] = []
+    for c in job.contexts:
+        rel = relevance(c, job)
         if rel is None:
             continue
-        for v in extract_dates(c.text):
-            if v.since and not duration:
+        for v in job.facts.dates(c.text):
+            if v.since != job.slot.duration:
                 continue
             out.append(Found(v, c, rel))
     return out
 
 
-def _date_key(f: Found) -> tuple[float, ...]:
+def _date_key(f: Found[DateValue]) -> tuple[float, ...]:
     v = f.value
-    assert isinstance(v, DateValue)
     return (1.0 if v.has_calendar else 0.0, round(f.relevance, 3), -specificity(v))
 
 
-def compare_dates(
-    question: str, slot: Slot, contexts: Sequence[Context], tags: Mapping[str, str]
-) -> list[Disagreement]:
+def compare_dates(job: _Job) -> list[Disagreement]:
     """Date conflict (or different incidents when the places differ too)."""
-    best = _best_per_source(date_values(slot, contexts), _date_key)
+    best = _best_per_source(date_values(job), _date_key)
     items = [(sid, f.value) for sid, f in best.items()]
-    groups = group_values(items, dates_compatible, order=specificity)  # type: ignore[arg-type]
+    groups = group_values(items, dates_compatible, order=specificity)
     if not is_conflict(groups):
         return []
     out_groups = []
     place_sets: list[list[Place]] = []
     for grp in groups:
-        narrow = min((v for _, v in grp if isinstance(v, DateValue)), key=specificity)
-        ids = _order_ids([sid for sid, _ in grp], tags)
+        narrow = min((v for _, v in grp), key=specificity)
+        ids = _order_ids([sid for sid, _ in grp], job.tags)
         places: list[Place] = []
         for sid, _ in grp:
-            places += _places_near(best[sid].context)
-        place_sets.append(finest(places))
-        out_groups.append(Group(narrow.display(), ids))
-    if _disjoint_places(place_sets):
+            places += _places_near(best[sid].context, job.facts)
+        place_sets.append(job.facts.finest(places))
+        out_groups.append(Group(narrow.display(), ids, evidence=_evidence(best, ids)))
+    if _disjoint_places(place_sets, job.facts):
         shown = [
-            Group(f"{g.display} ({', '.join(p.name for p in ps)})" if ps else g.display, g.sources)
+            Group(f"{g.display} ({', '.join(p.name for p in ps)})" if ps else g.display, g.sources, evidence=g.evidence)
             for g, ps in zip(out_groups, place_sets, strict=True)
         ]
-        return [render("incident", "Sources describe different incidents", shown, tags)]
-    return [render("date", "Sources differ on the date", out_groups, tags)]
+        return [render(Facet.INCIDENT, "Sources describe different incidents", shown, job.tags)]
+    return [render(Facet.DATE, "Sources differ on the date", out_groups, job.tags)]
 
 
-def _places_near(ctx: Context) -> list[Place]:
-    ps = extract_places(ctx.text)
-    return ps if ps else extract_places(ctx.passage_text)
+def _places_near(ctx: Context, facts: FactReader) -> list[Place]:
+    ps = [p for p in facts.places(ctx.text) if p.kind is not PlaceKind.LOCAL]
+    return ps if ps else [p for p in facts.places(ctx.passage_text) if p.kind is not PlaceKind.LOCAL]
 
 
-def _disjoint_places(sets: Sequence[Sequence[Place]]) -> bool:
-    g = gazetteer()
+def _disjoint_places(sets: Sequence[Sequence[Place]], facts: FactReader) -> bool:
+    g = facts.gazetteer
     if len(sets) < 2 or any(not s for s in sets):
         return False
     for i, a in enumerate(sets):
@@ -295,30 +349,35 @@ def _disjoint_places(sets: Sequence[Sequence[Place]]) -> bool:
 # --- places -----------------------------------------------------------------------------
 
 
-def compare_places(
-    question: str, slot: Slot, contexts: Sequence[Context], tags: Mapping[str, str]
-) -> list[Disagreement]:
-    """Different places; different incidents when the years differ as well."""
-    g = gazetteer()
+def compare_places(job: _Job) -> list[Disagreement]:
+    """Different places of the same size; different incidents when the years differ as well."""
+    facts = job.facts
+    g = facts.gazetteer
     per_source: dict[str, tuple[float, list[Place], Context]] = {}
-    for c in contexts:
-        rel = relevance(c, slot)
-        if rel is None or not _covers_terms(c, slot):
+    for c in job.contexts:
+        rel = relevance(c, job)
+        if rel is None or not _covers_terms(c, job):
             continue
-        ps = extract_places(c.text)
+        ps = [p for p in facts.places(c.text) if p.name not in job.q.places or len(job.q.places) > 1]
         if not ps:
             continue
-        fine = finest(ps)
-        rel += 0.2 * min(len(fine), 3) + (0.3 if any(p.kind == "city" for p in fine) else 0.0)
+        fine = facts.finest(ps)
+        rel += 0.2 * min(len(fine), 3) + (
+            0.3 if any(p.kind in (PlaceKind.CITY, PlaceKind.LOCAL) for p in fine) else 0.0
+        )
         cur = per_source.get(c.source_id)
         if cur is None or rel > cur[0] + 1e-9:
             per_source[c.source_id] = (rel, fine, c)
         elif abs(rel - cur[0]) < 1e-9:
-            per_source[c.source_id] = (rel, finest([*cur[1], *fine]), cur[2])
+            per_source[c.source_id] = (rel, facts.finest([*cur[1], *fine]), cur[2])
     items = [(sid, tuple(ps)) for sid, (_, ps, _) in per_source.items()]
 
     def agree(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
-        return any(g.related(x.name, y.name) for x in a for y in b)
+        if any(g.related(x.name, y.name) for x in a for y in b):
+            return True
+        # Places of different sizes whose relation is unknown may well be one place seen closer.
+        kinds_a, kinds_b = {x.kind for x in a}, {y.kind for y in b}
+        return not kinds_a & kinds_b
 
     groups = group_values(items, agree)
     if not is_conflict(groups):
@@ -326,37 +385,38 @@ def compare_places(
     shown: list[Group] = []
     years: list[DateValue | None] = []
     for grp in groups:
-        ids = _order_ids([sid for sid, _ in grp], tags)
-        names = list(dict.fromkeys(p.name for p in finest([p for _, ps in grp for p in ps])))
-        year = _year_for(ids, per_source, contexts)
-        years.append(year)
-        shown.append(Group(", ".join(names), ids))
+        ids = _order_ids([sid for sid, _ in grp], job.tags)
+        names = list(dict.fromkeys(p.name for p in facts.finest([p for _, ps in grp for p in ps])))
+        years.append(_year_for(ids, per_source, job))
+        shown.append(Group(", ".join(names), ids, evidence=tuple(per_source[s][2] for s in ids)))
     if all(y is not None for y in years) and _all_apart([y for y in years if y is not None]):
         labelled = [
-            Group(g.display, g.sources, f" ({y.display()})") for g, y in zip(shown, years, strict=True) if y is not None
+            Group(g.display, g.sources, f" ({y.display()})", g.evidence)
+            for g, y in zip(shown, years, strict=True)
+            if y is not None
         ]
-        return [render("incident", "Sources describe different incidents", labelled, tags)]
-    return [render("place", "Sources name different places", shown, tags)]
+        return [render(Facet.INCIDENT, "Sources describe different incidents", labelled, job.tags)]
+    return [render(Facet.PLACE, "Sources name different places", shown, job.tags)]
 
 
-def _covers_terms(ctx: Context, slot: Slot) -> bool:
-    """The sentence itself carries the question's specific key words (all but one of four or more)."""
-    hits = sum(1 for t in slot.terms if t in ctx.terms)
-    return hits >= len(slot.terms) - (1 if len(slot.terms) >= 4 else 0)
+def _covers_terms(ctx: Context, job: _Job) -> bool:
+    """The sentence itself carries the question's specific words (all but one of four or more)."""
+    hits = sum(1 for t in job.key if t in ctx.terms)
+    return hits >= len(job.key) - (1 if len(job.key) >= 4 else 0)
 
 
 def _year_for(
-    ids: Sequence[str], per_source: Mapping[str, tuple[float, list[Place], Context]], contexts: Sequence[Context]
+    ids: Sequence[str], per_source: Mapping[str, tuple[float, list[Place], Context]], job: _Job
 ) -> DateValue | None:
     """The date nearest to where a source names its places: same sentence, passage, source."""
     for sid in ids:
         ctx = per_source[sid][2]
-        near = [c for c in contexts if c.source_id == sid and c.passage == ctx.passage]
+        near = [c for c in job.contexts if c.source_id == sid and c.passage == ctx.passage]
         near.sort(key=lambda c: abs(c.position - ctx.position))
-        pools = [[ctx], near, [c for c in contexts if c.source_id == sid]]
+        pools = [[ctx], near, [c for c in job.contexts if c.source_id == sid]]
         for pool in pools:
             for c in pool:
-                ds = [d for d in extract_dates(c.text) if d.year is not None and not d.since]
+                ds = [d for d in job.facts.dates(c.text) if d.year is not None and not d.since]
                 if ds:
                     return ds[0]
     return None
@@ -369,73 +429,142 @@ def _all_apart(values: Sequence[DateValue]) -> bool:
 # --- counts -----------------------------------------------------------------------------
 
 
-def count_values(slot: Slot, contexts: Sequence[Context]) -> list[Found]:
-    """Figures for the counted noun, in sentences with the question's verb."""
-    out: list[Found] = []
-    for c in contexts:
+def count_values(job: _Job) -> list[Found[CountValue]]:
+    """Figures for the counted noun, near the question's verb in the same sentence."""
+    slot = job.slot
+    out: list[Found[CountValue]] = []
+    for c in job.contexts:
         if c.text.lstrip().startswith("|"):
             continue  # table rows: a column's figure is not a sentence's
-        rel = relevance(c, slot)
+        rel = relevance(c, job, strict=True)
         if rel is None:
             continue
         if slot.verbs and not (set(slot.verbs) & c.terms):
             continue
-        for v in extract_counts(c.text, slot.nouns):
-            if noun_matches(v.noun, slot.nouns, slot.verbs):
-                out.append(Found(v, c, rel))
+        for v in job.facts.counts(c.text, slot.nouns):
+            if not job.facts.noun_matches(v.noun, slot.nouns, slot.verbs):
+                continue
+            if slot.verbs and not job.facts.near_verb(c.text, v, slot.verbs, COUNT_WINDOW):
+                continue
+            out.append(Found(v, c, rel))
     return out
 
 
-def compare_counts(
-    question: str, slot: Slot, contexts: Sequence[Context], tags: Mapping[str, str]
-) -> list[Disagreement]:
+def compare_counts(job: _Job) -> list[Disagreement]:
     """Different figures for the same counted thing; totals only beside totals."""
-    found = count_values(slot, contexts)
+    found = count_values(job)
     out: list[Disagreement] = []
     for aggregate in (False, True):
-        part = [f for f in found if isinstance(f.value, CountValue) and f.value.aggregate == aggregate]
+        part = [f for f in found if f.value.aggregate == aggregate]
         best = _best_per_source(part, lambda f: (round(f.relevance, 3),))
         items = [(sid, f.value) for sid, f in best.items()]
-        groups = group_values(items, counts_agree)  # type: ignore[arg-type]
+        groups = group_values(items, counts_agree)
         if not is_conflict(groups):
             continue
-        what = " ".join(slot.focus) or "the count"
-        shown = [Group(_count_display([v for _, v in grp]), _order_ids([s for s, _ in grp], tags)) for grp in groups]
+        what = " ".join(job.slot.focus) or "the count"
+        shown = []
+        for grp in groups:
+            ids = _order_ids([s for s, _ in grp], job.tags)
+            shown.append(Group(_count_display([v for _, v in grp]), ids, evidence=_evidence(best, ids)))
         lead = f"Sources give different figures for {what}" + (" (totals)" if aggregate else "")
-        out.append(render("count", lead, shown, tags))
+        out.append(render(Facet.COUNT, lead, shown, job.tags))
     return out
 
 
-def _count_display(values: Sequence[object]) -> str:
-    shown = list(dict.fromkeys(v.display() for v in values if isinstance(v, CountValue)))
-    return " / ".join(shown)
+def _count_display(values: Sequence[CountValue]) -> str:
+    return " / ".join(dict.fromkeys(v.display() for v in values))
+
+
+# --- ages -------------------------------------------------------------------------------
+
+_AGE_NUMBER = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_AGE = re.compile(
+    rf"\b{_AGE_NUMBER}[-\s](?P<unit>year|month|week|day)s?[-\s]old\b|\b(?P<word>newborn|infant|toddler)\b",
+    re.IGNORECASE,
+)
+_SMALL = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_MONTHS_PER = {"year": 12.0, "month": 1.0, "week": 0.25, "day": 1 / 30}
+_AGE_WORDS = {"newborn": (0.0, 1.0), "infant": (0.0, 12.0), "toddler": (12.0, 36.0)}
+
+
+@dataclass(frozen=True, slots=True)
+class Age:
+    text: str
+    months: tuple[float, float]  # [from, to) in months
+
+    def agrees(self, other: Age) -> bool:
+        return self.months[0] < other.months[1] and other.months[0] < self.months[1]
+
+
+def ages(sentence: str) -> list[Age]:
+    """Ages a sentence gives ("a 1-year-old", "two months old", "her newborn")."""
+    out = []
+    for m in _AGE.finditer(clean(sentence)):
+        if m["word"]:
+            out.append(Age(m.group(), _AGE_WORDS[m["word"].lower()]))
+            continue
+        n = m["n"].lower()
+        k = float(_SMALL.get(n) or int(n))
+        per = _MONTHS_PER[m["unit"].lower()]
+        out.append(Age(m.group(), (k * per, (k + 1) * per)))
+    return out
+
+
+def compare_ages(job: _Job) -> list[Disagreement]:
+    """Different ages for the person the question asks about ("how old was the baby")."""
+    found: list[Found[Age]] = []
+    for c in job.contexts:
+        rel = relevance(c, job, strict=True)
+        if rel is None:
+            continue
+        for a in ages(c.text):
+            found.append(Found(a, c, rel))
+    best = _best_per_source(found, lambda f: (round(f.relevance, 3),))
+    groups = group_values([(sid, f.value) for sid, f in best.items()], Age.agrees)
+    if not is_conflict(groups):
+        return []
+    shown = []
+    for grp in groups:
+        ids = _order_ids([s for s, _ in grp], job.tags)
+        shown.append(Group(" / ".join(dict.fromkeys(a.text for _, a in grp)), ids, evidence=_evidence(best, ids)))
+    return [render(Facet.AGE, "Sources give different ages", shown, job.tags)]
 
 
 # --- names and people ------------------------------------------------------------------
 
 
-def compare_people(
-    question: str, slot: Slot, contexts: Sequence[Context], tags: Mapping[str, str]
-) -> list[Disagreement]:
-    """Spelling variants of one person (a spelling note), or different people in one role."""
-    mentions: list[tuple[Context, NameMention]] = [(c, m) for c in contexts for m in extract_names(c.text)]
-    if not mentions:
-        return []
-    qlow = clean(question).lower()
-    qwords = re.findall(r"[a-z][a-z'-]+", qlow)
-    named = [m for _, m in mentions if any(same_person_name(w, m.surname) for w in qwords if len(w) > 3)]
+def compare_people(job: _Job) -> list[Disagreement]:
+    """Spelling variants of one person (a spelling note), different people in one role, or
+    people described differently (a man / a woman) for what the question asks about."""
+    facts = job.facts
+    mentions: list[tuple[Context, NameMention]] = [(c, m) for c in job.contexts for m in facts.names(c.text)]
+    qwords = [w.word for w in job.q.words if len(w.word) > 3]
+    named = [m for _, m in mentions if any(facts.same_person(w, m.surname) for w in qwords)]
     out: list[Disagreement] = []
     if named:
         targets = [named[0].surname]
         role = named[0].role
     else:
-        pool = [(c, m) for c, m in mentions if m.role in slot.roles] if slot.roles else []
+        pool = [(c, m) for c, m in mentions if m.role in job.q.roles] if job.q.roles else []
         if not pool:
-            return []
-        clusters = _clusters([m.surname for _, m in pool])
+            return _described(job) if job.slot.kind is SlotKind.PERSON else []
+        clusters = _clusters([m.surname for _, m in pool], facts)
         role = pool[0][1].role
-        if slot.kind == "person" and len(clusters) > 1:
-            d = _different_people(slot, pool, tags)
+        if job.slot.kind is SlotKind.PERSON and len(clusters) > 1:
+            d = _different_people(job, pool)
             if d:
                 out.append(d)
         targets = clusters[0] if clusters else []
@@ -443,17 +572,17 @@ def compare_people(
             # The person most sources name in that role.
             by_sources = [(len({c.source_id for c, m in pool if m.surname in cl}), cl) for cl in clusters]
             targets = max(by_sources, key=lambda x: x[0])[1]
-    spelling = spelling_note(targets, role, contexts, tags)
+    spelling = spelling_note(targets, role, job)
     if spelling:
         out.insert(0, spelling)
     return out
 
 
-def _clusters(surnames: Sequence[str]) -> list[list[str]]:
+def _clusters(surnames: Sequence[str], facts: FactReader) -> list[list[str]]:
     clusters: list[list[str]] = []
     for s in dict.fromkeys(surnames):
         for cl in clusters:
-            if any(same_person_name(s, x) for x in cl):
+            if any(facts.same_person(s, x) for x in cl):
                 cl.append(s)
                 break
         else:
@@ -461,58 +590,98 @@ def _clusters(surnames: Sequence[str]) -> list[list[str]]:
     return clusters
 
 
-def _different_people(
-    slot: Slot, pool: Sequence[tuple[Context, NameMention]], tags: Mapping[str, str]
-) -> Disagreement | None:
+def _different_people(job: _Job, pool: Sequence[tuple[Context, NameMention]]) -> Disagreement | None:
     """Two sources name different people for the role the question asks about."""
-    qual = [p for p in slot.places]
     per_source: dict[str, list[str]] = defaultdict(list)
+    where: dict[str, Context] = {}
     for c, m in pool:
         if m.quoted:
             continue
-        if qual and not any(p.lower() in (m.context + " " + c.text).lower() for p in qual):
+        if job.q.places and not any(p.lower() in (m.context + " " + c.text).lower() for p in job.q.places):
             continue
         per_source[c.source_id].append(m.surname)
+        where.setdefault(c.source_id, c)
     primary = {sid: Counter(names).most_common(1)[0][0] for sid, names in per_source.items() if names}
-    groups = group_values(list(primary.items()), same_person_name)
+    groups = group_values(list(primary.items()), job.facts.same_person)
     if not is_conflict(groups):
         return None
-    shown = [Group(grp[0][1], _order_ids([s for s, _ in grp], tags)) for grp in groups]
-    role = slot.roles[0] if slot.roles else "the role"
-    return render("person", f"Sources name different people as {role}", shown, tags)
+    shown = []
+    for grp in groups:
+        ids = _order_ids([s for s, _ in grp], job.tags)
+        shown.append(Group(grp[0][1], ids, evidence=tuple(where[s] for s in ids)))
+    role = job.q.roles[0] if job.q.roles else "the role"
+    return render(Facet.PERSON, f"Sources name different people as {role}", shown, job.tags)
 
 
-def spelling_note(
-    variants: Sequence[str], role: str | None, contexts: Sequence[Context], tags: Mapping[str, str]
-) -> Disagreement | None:
+_MALE = frozenset(["man", "men", "boy", "boys", "father", "son", "husband", "brother", "he", "him", "his"])
+_FEMALE = frozenset(["woman", "women", "girl", "girls", "mother", "daughter", "wife", "sister", "she", "her", "mom"])
+
+
+def _described(job: _Job) -> list[Disagreement]:
+    """ "Who was arrested?" without names: a man in one source, a woman in another."""
+    verbs = set(job.key)
+    found: list[Found[str]] = []
+    for c in job.contexts:
+        rel = relevance(c, job, strict=True)
+        if rel is None or not verbs & c.terms:
+            continue
+        ws = re.findall(r"[a-z]+", c.text.lower())
+        male = sum(w in _MALE for w in ws if w not in {"he", "him", "his"})
+        female = sum(w in _FEMALE for w in ws if w not in {"she", "her"})
+        if male and not female:
+            found.append(Found("a man", c, rel))
+        elif female and not male:
+            found.append(Found("a woman", c, rel))
+    best = _best_per_source(found, lambda f: (round(f.relevance, 3),))
+    groups = group_values([(sid, f.value) for sid, f in best.items()], lambda a, b: a == b)
+    if not is_conflict(groups):
+        return []
+    shown = []
+    for grp in groups:
+        ids = _order_ids([s for s, _ in grp], job.tags)
+        shown.append(Group(grp[0][1], ids, evidence=_evidence(best, ids)))
+    return [render(Facet.PERSON, "Sources describe different people", shown, job.tags)]
+
+
+def spelling_note(variants: Sequence[str], role: str | None, job: _Job) -> Disagreement | None:
     """How each source spells one person's name, and which spellings a source calls wrong."""
     if not variants:
         return None
+    facts = job.facts
+    tags = job.tags
     uses: dict[str, Counter[str]] = defaultdict(Counter)
     first_seen: dict[str, int] = {}
     flagged_by: dict[str, set[str]] = defaultdict(set)
-    for c in contexts:
-        flags = misspelling_flags(c.text, variants)
+    where: dict[tuple[str, str], Context] = {}
+    for c in job.contexts:
+        flags = facts.misspelling_flags(c.text, variants)
         for w in flags:
             flagged_by[w].add(c.source_id)
-        for w, quoted in surname_mentions(c.text, variants):
+        for w, quoted in facts.surname_mentions(c.text, variants):
             if quoted or w in flags:
                 continue
             uses[c.source_id][w] += 1
             first_seen.setdefault(w, len(first_seen))
+            where.setdefault((c.source_id, w), c)
     primary: dict[str, str] = {}
     for sid, cnt in uses.items():
         # A source that calls a spelling wrong does not mean it, however often it appears.
         own = [w for w in cnt if sid not in flagged_by.get(w, set())] or list(cnt)
         primary[sid] = max(own, key=lambda w: (cnt[w], -first_seen[w]))
-    spellings = list(dict.fromkeys(primary[s] for s in sorted(primary, key=lambda s: tags.get(s, s))))
-    if len({primary[s] for s in primary}) < 2:
+    if len(set(primary.values())) < 2:
         return None
     by_spelling: dict[str, list[str]] = defaultdict(list)
     for sid, w in primary.items():
         by_spelling[w].append(sid)
-    order = sorted(spellings, key=lambda w: (-len(by_spelling[w]), first_seen[w]))
-    groups = [Group(w, _order_ids(by_spelling[w], tags)) for w in order]
+    order = sorted(by_spelling, key=lambda w: (-len(by_spelling[w]), first_seen[w]))
+    groups = [
+        Group(
+            w,
+            _order_ids(by_spelling[w], tags),
+            evidence=tuple(where[(s, w)] for s in _order_ids(by_spelling[w], tags)),
+        )
+        for w in order
+    ]
     minor: dict[str, list[str]] = defaultdict(list)
     for sid in _order_ids(list(uses), tags):
         for w in uses[sid]:
@@ -536,7 +705,11 @@ def spelling_note(
     if tails:
         note = f"{note}; {'; '.join(tails)}"
     note += "."
-    return Disagreement("name", note, tuple(DisagreementValue(g.display, g.sources) for g in groups))
+    values = tuple(
+        DisagreementValue(g.display, g.sources, tuple((c.source_id, c.start, c.end, c.text) for c in g.evidence))
+        for g in groups
+    )
+    return Disagreement(str(Facet.NAME), note, values)
 
 
 def _and(items: Sequence[str]) -> str:
@@ -548,67 +721,68 @@ def _and(items: Sequence[str]) -> str:
 # --- claims -----------------------------------------------------------------------------
 
 
-def claim_values(slot: Slot, contexts: Sequence[Context]) -> list[Found]:
+def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
     """Polarity (+1 / -1) of clauses that state the question's claim, with the clause."""
-    required = list(slot.terms) + list(slot.generic)
-    if not slot.terms:
+    required = [*job.key, *job.generic]
+    if not job.key:
         return []
-    tok = default_tokenizer()
-    out: list[Found] = []
-    by_passage: dict[tuple[int, int], Context] = {(c.passage, c.position): c for c in contexts}
-    for c in contexts:
+    tok = job.lexicon.tokenizer
+    facts = job.facts
+    out: list[Found[tuple[int, str]]] = []
+    by_passage: dict[tuple[int, int], Context] = {(c.passage, c.position): c for c in job.contexts}
+    for c in job.contexts:
+        if relevance(c, job) is None and not c.text.strip().endswith("?"):
+            continue
         text = c.text.strip()
         if text.endswith("?"):
             # An FAQ question that states the claim, answered "Yes"/"No" by the next sentence.
             nxt = by_passage.get((c.passage, c.position + 1))
-            if nxt and _covers(c.terms, slot, required):
+            if nxt and _covers(c.terms, job, required):
                 m = re.match(r"\s*(yes|no)\b", nxt.text, re.I)
                 if m:
                     pol = 1 if m.group(1).lower() == "yes" else -1
                     out.append(Found((pol, f"{m.group(1)}: {nxt.text.strip()}"), nxt, 2.0))
             continue
-        for clause in split_clauses(text):
+        for clause in facts.clauses(text):
             terms = set(tok.tokens(clause))
-            if not _covers(terms, slot, required):
+            if not _covers(terms, job, required):
                 continue
-            weight = 0.5 if is_habitual(clause) else 1.0
-            out.append(Found((clause_polarity(clause), clause), c, weight + (0.2 if c.in_quote else 0.0)))
+            weight = 0.5 if facts.habitual(clause) else 1.0
+            out.append(Found((facts.polarity(clause), clause), c, weight + (0.2 if c.primary else 0.0)))
     return out
 
 
-def _covers(terms: set[str] | frozenset[str], slot: Slot, required: Sequence[str]) -> bool:
+def _covers(terms: set[str] | frozenset[str], job: _Job, required: Sequence[str]) -> bool:
     """Every specific term, and every generic one but at most one when there are many."""
-    if not all(t in terms for t in slot.terms):
+    if not all(t in terms for t in job.key):
         return False
-    missing = [t for t in slot.generic if t not in terms]
+    missing = [t for t in job.generic if t not in terms]
     return len(missing) == 0 or (len(required) >= 4 and len(missing) <= 1)
 
 
-def compare_claims(
-    question: str, slot: Slot, contexts: Sequence[Context], tags: Mapping[str, str]
-) -> list[Disagreement]:
+def compare_claims(job: _Job) -> list[Disagreement]:
     """One source affirms what another denies ("with a warrant" / "did not present a warrant")."""
-    found = claim_values(slot, contexts)
+    found = claim_values(job)
     weight: dict[str, float] = defaultdict(float)
-    example: dict[tuple[str, int], tuple[float, str]] = {}
+    example: dict[tuple[str, int], tuple[float, str, Context]] = {}
     for f in found:
-        pol, clause = cast(tuple[int, str], f.value)
+        pol, clause = f.value
         sid = f.context.source_id
         weight[sid] += pol * f.relevance
         cur = example.get((sid, pol))
         if cur is None or f.relevance > cur[0]:
-            example[(sid, pol)] = (f.relevance, clause)
+            example[(sid, pol)] = (f.relevance, clause, f.context)
     stance = {sid: (1 if w > 0 else -1) for sid, w in weight.items() if abs(w) > 1e-9}
-    yes = _order_ids([s for s, p in stance.items() if p > 0], tags)
-    no = _order_ids([s for s, p in stance.items() if p < 0], tags)
+    yes = _order_ids([s for s, p in stance.items() if p > 0], job.tags)
+    no = _order_ids([s for s, p in stance.items() if p < 0], job.tags)
     if not yes or not no:
         return []
     groups = []
     for label, ids, pol in (("yes", yes, 1), ("no", no, -1)):
-        quotes = "; ".join(f'{tags.get(s, s)}: "{_short(example[(s, pol)][1])}"' for s in ids)
-        groups.append(Group(f"{label} ({quotes})", ids))
-    q = clean(question).strip().rstrip("?")
-    return [render("claim", f'Sources disagree on "{q}?"', groups, tags)]
+        quotes = "; ".join(f'{job.tags.get(s, s)}: "{_short(example[(s, pol)][1])}"' for s in ids)
+        groups.append(Group(f"{label} ({quotes})", ids, evidence=tuple(example[(s, pol)][2] for s in ids)))
+    q = clean(job.q.corrected).strip().rstrip("?")
+    return [render(Facet.CLAIM, f'Sources disagree on "{q}?"', groups, job.tags)]
 
 
 def _short(text: str, limit: int = 110) -> str:
@@ -616,13 +790,50 @@ def _short(text: str, limit: int = 110) -> str:
     return t if len(t) <= limit else t[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
-_HANDLERS: dict[str, Callable[[str, Slot, Sequence[Context], Mapping[str, str]], list[Disagreement]]] = {
-    "date": compare_dates,
-    "place": compare_places,
-    "count": compare_counts,
-    "person": compare_people,
-    "name": compare_people,
-    "claim": compare_claims,
+# --- reasons ----------------------------------------------------------------------------
+
+# A purpose after a verb of coming or acting: "arrived to assist", "were called in to separate".
+# The word after "to" is a verb when it is neither capitalized (a place) nor a determiner.
+_PURPOSE = re.compile(
+    r"\b(?:arrived|came|went|were called|was called|called in|were sent|was sent|responded|showed up|stepped in)"
+    r"\s+(?:in\s+)?(?:only\s+)?to\s+(?!(?:the|a|an|his|her|their|its|this|that|these|those)\b)"
+    r"(?P<what>[a-z]+(?:\s+[a-z]+)?)"
+)
+
+
+def compare_reasons(job: _Job) -> list[Disagreement]:
+    """Different purposes given for the same act ("arrived to assist" / "arrived to maintain order")."""
+    tok = job.lexicon.tokenizer
+    found: list[Found[tuple[frozenset[str], str]]] = []
+    for c in job.contexts:
+        rel = relevance(c, job)
+        if rel is None:
+            continue
+        for m in _PURPOSE.finditer(c.text):
+            terms = frozenset(tok.tokens(m["what"]))
+            if terms:
+                found.append(Found((terms, m.group()), c, rel))
+    best = _best_per_source(found, lambda f: (round(f.relevance, 3),))
+    items = [(sid, f.value) for sid, f in best.items()]
+    groups = group_values(items, lambda a, b: bool(a[0] & b[0]))
+    if not is_conflict(groups):
+        return []
+    shown = []
+    for grp in groups:
+        ids = _order_ids([s for s, _ in grp], job.tags)
+        shown.append(Group(f'"{grp[0][1][1]}"', ids, evidence=_evidence(best, ids)))
+    return [render(Facet.REASON, "Sources give different reasons", shown, job.tags)]
+
+
+_HANDLERS: dict[SlotKind, Callable[[_Job], list[Disagreement]]] = {
+    SlotKind.DATE: compare_dates,
+    SlotKind.PLACE: compare_places,
+    SlotKind.COUNT: compare_counts,
+    SlotKind.PERSON: compare_people,
+    SlotKind.NAME: compare_people,
+    SlotKind.CLAIM: compare_claims,
+    SlotKind.AGE: compare_ages,
+    SlotKind.REASON: compare_reasons,
 }
 
-__all__ = ["Context", "build_contexts", "find_disagreements", "group_values", "is_conflict", "relevance"]
+__all__ = ["Context", "Facet", "build_contexts", "find_disagreements", "group_values", "is_conflict", "relevance"]

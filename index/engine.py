@@ -1,16 +1,22 @@
-"""Questions in, answers out: passage choice, abstention, disagreement notes."""
+"""Questions in, answers out: passage choice, abstention, disagreement notes.
+
+An :class:`Engine` holds one immutable :class:`Snapshot` of an index version. Every
+answer reads the snapshot once at its start and uses only it, so a reload (one
+assignment) never mixes two versions inside an answer.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
-from index.disagree import find_disagreements
+import numpy as np
+
+from index.disagree import GENERIC_SHARE, find_disagreements
+from index.lexicon import Lexicon, english
 from index.models import (
     GLOBAL_SCOPE,
     Answer,
@@ -21,12 +27,10 @@ from index.models import (
     SourceInfo,
     Summary,
 )
-from index.question import MAX_QUESTION_CHARS, Slot, question_slot
-from index.search import Query, SearchIndex
+from index.query import MAX_QUESTION_CHARS, AnchorKind, ParsedQuestion, SlotKind, parse
+from index.rank import Ranking, Scored, diversify, rank
+from index.search import SearchIndex, analyze_source, derive
 from index.store import StoredIndex, load_index, read_version
-from index.tokenize import Tokenizer
-from index.values import extract_counts, extract_names, extract_places, split_sentences
-from index.values_dates import extract_dates
 
 log = logging.getLogger(__name__)
 
@@ -35,52 +39,10 @@ MAX_K = 25
 # Above this many passages, ranking runs in a worker thread so the event loop
 # keeps serving other members meanwhile.
 OFF_LOOP_PASSAGES = 20_000
-
-
-@dataclass(frozen=True, slots=True)
-class Ranking:
-    """Tunable weights of passage choice (measured on the development set)."""
-
-    candidates: int = 200  # passages taken from BM25 and weighed by coverage
-    refine: int = 100  # of those, how many get the word-order and slot checks
-    relevance_floor: float = 0.15  # a passage must score this share of the best one
-    same_source_decay: float = 0.5  # each passage already taken from a source scales the next
-    duplicate_overlap: float = 0.7  # term-set overlap above which two passages are one
-    slot_boost: float = 2.0  # a passage that states what the question asks for (a date, a count…)
-    phrase_boost: float = 0.25  # per pair of question words found side by side
-    min_coverage: float = 0.3  # share of the question's weight the best passage must carry
-    coverage_power: float = 1.0
-
-
-_QUOTE = re.compile(
-    r"[\u201c\"][^\u201d\"]{12,}[\u201d\"]"
-    r"|\b(?:said|says|stated|statement|told|explained|announced|remarked|declared)\b",
-    re.IGNORECASE,
-)
-
-
-def states(kind: str, text: str, focus: frozenset[str] = frozenset(), tokenizer: Tokenizer | None = None) -> bool:
-    """Whether a passage states the kind of value a question asks for.
-
-    Uses the same extractors as the disagreement notes. For a count with a focus
-    ("people arrested"), a figure must stand in a sentence that names a focus word.
-    """
-    if kind == "quote":
-        return _QUOTE.search(text) is not None
-    if kind == "date":
-        # A calendar date or year, not just "one morning".
-        return any(d.has_calendar for s in split_sentences(text) for d in extract_dates(s))
-    if kind == "place":
-        return any(p.kind != "state" for p in extract_places(text))
-    if kind in ("person", "name"):
-        return bool(extract_names(text))
-    if kind == "count":
-        for sentence in split_sentences(text):
-            if not extract_counts(sentence):
-                continue
-            if not focus or tokenizer is None or focus & set(tokenizer.tokens(sentence)):
-                return True
-    return False
+EVIDENCE_PER_SOURCE = 3  # each source's best passages that disagreement notes read
+UNKNOWN_SHARE = 0.5  # a question whose weight is this much in words the sources lack is not covered
+SPEAKER_CANDIDATES = 20  # passages searched for the speaker a quote question names
+YEARS_SHOWN = 4
 
 
 def check_question(question: str) -> str:
@@ -95,49 +57,81 @@ def check_question(question: str) -> str:
     return q
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Snapshot:
+    """One index version, loaded: immutable, shared by every answer that started on it."""
+
+    version: int
+    lexicon: Lexicon
+    search: SearchIndex
+    sources: tuple[Source, ...]
+    texts: Mapping[str, str]
+    by_id: Mapping[str, Source]
+
+    @classmethod
+    def make(
+        cls, version: int, lexicon: Lexicon, search: SearchIndex, sources: Sequence[Source], texts: Mapping[str, str]
+    ) -> Snapshot:
+        return cls(version, lexicon, search, tuple(sources), dict(texts), {s.id: s for s in sources})
+
+    def source(self, source_id: str) -> Source:
+        return self.by_id[source_id]
+
+
 class Engine:
     """The loaded index and everything that can be asked of it."""
 
-    def __init__(self, db_path: Path, stored: StoredIndex, search: SearchIndex, ranking: Ranking | None = None) -> None:
+    def __init__(self, db_path: Path, snapshot: Snapshot, ranking: Ranking | None = None) -> None:
         self.db_path = db_path
-        self.version = stored.version
         self.ranking = ranking or Ranking()
-        self._use(stored, search)
+        self._snap = snapshot
 
-    def _use(self, stored: StoredIndex, search: SearchIndex) -> None:
-        self.version = stored.version
-        self._stored = stored
-        self._search = search
-        self._sources = {s.id: s for s in stored.sources}
-        self._evidence: dict[tuple[int, str, frozenset[str]], bool] = {}
-        self._counts: dict[str, int] = {}
-        for p in stored.passages:
-            self._counts[p.source_id] = self._counts.get(p.source_id, 0) + 1
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snap
+
+    @property
+    def version(self) -> int:
+        return self._snap.version
 
     @classmethod
     async def open(cls, db_path: str | Path, ranking: Ranking | None = None) -> Engine:
         """Load the current index at ``db_path`` (NoIndex if none was built)."""
         path = Path(db_path)
         stored = await load_index(path)
-        search = await asyncio.to_thread(SearchIndex.from_blobs, stored.passages, stored.blobs)
-        return cls(path, stored, search, ranking)
+        snapshot = await asyncio.to_thread(snapshot_of, stored)
+        return cls(path, snapshot, ranking)
 
     @classmethod
-    def from_passages(
-        cls, sources: Sequence[Source], passages: Sequence[Passage], texts: dict[str, str] | None = None
-    ) -> Engine:
-        """An engine over passages already in memory (benchmarks, tests); not stored anywhere."""
-        stored = StoredIndex(0, tuple(sources), tuple(passages), dict(texts or {}), {})
-        return cls(Path(":memory:"), stored, SearchIndex.build(passages))
+    def from_texts(cls, sources: Sequence[Source], texts: Mapping[str, str], lexicon: Lexicon | None = None) -> Engine:
+        """An engine over sources already in memory (benchmarks, tests); not stored anywhere."""
+        lex = lexicon or Lexicon(english())
+        analyses = [analyze_source(s.id, texts[s.id], lex) for s in sources]
+        derived = derive(analyses, lex)
+        search = SearchIndex.assemble(analyses, derived, lex)
+        snap = Snapshot.make(0, lex.with_derived(derived), search, sources, texts)
+        return cls(Path(":memory:"), snap)
+
+    @classmethod
+    def from_folder(cls, folder: str | Path) -> Engine:
+        """An in-memory engine over a folder of sources and its manifest and profile."""
+        from index.lexicon import CorpusProfile
+        from index.sources import load_sources
+
+        path = Path(folder)
+        files = load_sources(path)
+        sources = [Source(f.id, f.label, f.tag, f.site, f.date, f.url, f.scope, f.content_hash) for f in files]
+        lexicon = Lexicon(english(), CorpusProfile.load(path))
+        return cls.from_texts(sources, {f.id: f.text for f in files}, lexicon)
 
     async def reload(self) -> bool:
         """Adopt a newer index version if one was built since; True when it changed."""
         if await read_version(self.db_path) == self.version:
             return False
         stored = await load_index(self.db_path)
-        search = await asyncio.to_thread(SearchIndex.from_blobs, stored.passages, stored.blobs)
-        self._use(stored, search)  # one assignment each: in-flight questions finish on the old one
-        log.info("now answering from index v%d", stored.version)
+        snapshot = await asyncio.to_thread(snapshot_of, stored)
+        self._snap = snapshot  # one assignment: answers in flight finish on the snapshot they started with
+        log.info("now answering from index v%d", snapshot.version)
         return True
 
     async def close(self) -> None:
@@ -147,191 +141,27 @@ class Engine:
 
     async def ask(self, question: str, *, k: int = DEFAULT_K, offset: int = 0, scope: str | None = None) -> Answer:
         """Answer a question (InvalidQuestion for empty or oversized input)."""
-        if self._search.n > OFF_LOOP_PASSAGES:
-            return await asyncio.to_thread(self.answer, question, k=k, offset=offset, scope=scope)
-        return self.answer(question, k=k, offset=offset, scope=scope)
+        snap = self._snap
+        if snap.search.n > OFF_LOOP_PASSAGES:
+            return await asyncio.to_thread(answer, snap, question, self.ranking, k=k, offset=offset, scope=scope)
+        return answer(snap, question, self.ranking, k=k, offset=offset, scope=scope)
 
     def answer(self, question: str, *, k: int = DEFAULT_K, offset: int = 0, scope: str | None = None) -> Answer:
         """The synchronous core of :meth:`ask`."""
-        q = check_question(question)
-        k = max(1, min(int(k), MAX_K))
-        offset = max(0, int(offset))
-        search = self._search
-        query = search.analyze_question(q)
-        slot = question_slot(query.text or q)
-        if query.unknown_proper:
-            names = ", ".join(f"“{w}”" for w in query.unknown_proper)
-            return self._decline(q, slot, f"The sources don't mention {names}, so they can't answer this.", query.terms)
-        if not query.terms or search.n == 0:
-            return self._decline(q, slot, "The sources don't cover this question.", query.terms)
+        return answer(self._snap, question, self.ranking, k=k, offset=offset, scope=scope)
 
-        unknown = len(query.unknown) + 0.5 * len(query.corrections)
-        if unknown and unknown * 2 >= len(query.unknown) + len(set(query.terms)):
-            # Half the question's words appear in no source: it is about something else.
-            return self._decline(q, slot, "The sources don't cover this question.", query.terms)
-        ranked, coverage, combined = self._rank(query, slot, scope)
-        if not ranked or coverage[ranked[0]] < self.ranking.min_coverage:
-            return self._decline(q, slot, "The sources don't cover this question.", query.terms)
-        picked = self._diversify(ranked, combined, k + offset + 1)
-        page = picked[offset : offset + k]
-        quotes = tuple(self._quote(i, float(combined[i])) for i in page)
-        evidence = tuple(self._quote(i, float(combined[i])) for i in self._evidence_for(page, ranked, slot, k))
-        disagreements = find_disagreements(q, quotes, self._sources, evidence) if quotes and offset == 0 else ()
-        seen: dict[str, Source] = {}
-        for quote in quotes:
-            seen.setdefault(quote.source_id, self._sources[quote.source_id])
-        return Answer(
-            question=q,
-            answered=bool(quotes),
-            quotes=quotes,
-            disagreements=tuple(disagreements),
-            message="" if quotes else "No further passages.",
-            slot=slot.kind if slot else None,
-            more=len(picked) > offset + k,
-            sources=tuple(seen.values()),
-        )
-
-    def _rank(
-        self, query: Query, slot: Slot | None, scope: str | None
-    ) -> tuple[list[int], dict[int, float], dict[int, float]]:
-        """Relevant passage ids best first, with each one's coverage and final score.
-
-        BM25 picks a bounded candidate set; each candidate is then weighed by the
-        share of the question it covers, by the question's word pairs it keeps in
-        order, and by whether it states what the question asks for (a date for
-        "when", a figure for "how many", a quotation for "what did … say").
-        """
-        search = self._search
-        r = self.ranking
-        terms = query.terms
-        distinct = list(dict.fromkeys(terms))
-        weights = {t: search.idf(t) for t in distinct}
-        total = sum(weights.values()) or 1.0
-        weight_of = {search.term_id[t]: w for t, w in weights.items() if t in search.term_id}
-        ids = search.query_ids(terms)
-        pairs = set(pairwise(ids))
-        focus = frozenset(t for w in (slot.focus if slot else ()) for t in search.tokenizer.tokens(w))
-        allowed = {GLOBAL_SCOPE, scope} if scope else None
-        coverage: dict[int, float] = {}
-        first: dict[int, float] = {}
-        for i, bm in search.bm25.top_k(list(terms), r.candidates):
-            if allowed is not None and self._sources[search.passages[i].source_id].scope not in allowed:
-                continue
-            have = search.term_set(i)
-            cov = sum(w for t, w in weight_of.items() if t in have) / total
-            coverage[i] = cov
-            first[i] = bm * cov**r.coverage_power
-        # Word order and slot evidence are dearer: weigh them on the best candidates only.
-        combined: dict[int, float] = {}
-        for i in sorted(first, key=lambda i: (-first[i], i))[: r.refine]:
-            score = first[i]
-            if pairs:
-                score *= 1 + r.phrase_boost * len(pairs & set(pairwise(search.ids(i))))
-            if slot and self._states(i, slot.kind, focus):
-                score *= 1 + r.slot_boost
-            combined[i] = score
-        order = sorted(combined, key=lambda i: (-combined[i], i))
-        if not order:
-            return [], coverage, combined
-        floor = r.relevance_floor * combined[order[0]]
-        return [i for i in order if combined[i] >= floor], coverage, combined
-
-    def _evidence_for(self, page: list[int], ranked: list[int], slot: Slot | None, k: int) -> list[int]:
-        """Passages beyond the quotes that a disagreement may rest on: the next best
-        overall, and each quoted source's best passages stating the slot's kind of value."""
-        chosen = set(page)
-        out = [i for i in ranked[: 3 * k] if i not in chosen]
-        if slot:
-            quoted = {self._search.passages[i].source_id for i in page}
-            per_source: dict[str, int] = {}
-            for i in ranked:
-                sid = self._search.passages[i].source_id
-                fresh = sid in quoted and i not in chosen and i not in out and per_source.get(sid, 0) < 2
-                if fresh and self._states(i, slot.kind, frozenset()):
-                    out.append(i)
-                    per_source[sid] = per_source.get(sid, 0) + 1
-        return out
-
-    def _states(self, i: int, kind: str, focus: frozenset[str]) -> bool:
-        key = (i, kind, focus)
-        hit = self._evidence.get(key)
-        if hit is None:
-            hit = states(kind, self._search.passages[i].text, focus, self._search.tokenizer)
-            if len(self._evidence) > 200_000:
-                self._evidence.clear()
-            self._evidence[key] = hit
-        return hit
-
-    def _diversify(self, ranked: list[int], combined: dict[int, float], want: int) -> list[int]:
-        """Each relevant source's best passage first, then the rest by discounted score.
-
-        A passage whose terms mostly repeat one already taken is dropped as a copy.
-        """
-        r = self.ranking
-        search = self._search
-        taken: list[int] = []
-
-        def take(i: int) -> None:
-            if not any(_overlap(search.term_set(i), search.term_set(j)) >= r.duplicate_overlap for j in taken):
-                taken.append(i)
-
-        per_source: dict[str, int] = {}
-        for i in ranked:  # ranked is best first: the first seen per source is its best
-            per_source.setdefault(search.passages[i].source_id, i)
-        for i in per_source.values():
-            if len(taken) < want:
-                take(i)
-        count = {search.passages[i].source_id: 1 for i in taken}
-        rest = [i for i in ranked if i not in taken]
-        while rest and len(taken) < want:
-            best = max(
-                rest, key=lambda i: combined[i] * r.same_source_decay ** count.get(search.passages[i].source_id, 0)
-            )
-            rest.remove(best)
-            before = len(taken)
-            take(best)
-            if len(taken) > before:
-                sid = search.passages[best].source_id
-                count[sid] = count.get(sid, 0) + 1
-        return taken  # selection order: a larger `want` only appends, so pages never overlap
-
-    def _quote(self, i: int, score: float) -> Quote:
-        p = self._search.passages[i]
-        s = self._sources[p.source_id]
-        return Quote(p.source_id, s.label, s.tag, p.heading, p.text, score, p.start, p.end, s.url)
-
-    def _decline(self, q: str, slot: Slot | None, message: str, terms: Sequence[str]) -> Answer:
-        return Answer(
-            question=q,
-            answered=False,
-            message=message,
-            related=self._related(terms),
-            slot=slot.kind if slot else None,
-        )
-
-    def _related(self, terms: Sequence[str], n: int = 3) -> tuple[str, ...]:
-        """Headings of passages sharing at least two of the question's words, if any.
-
-        One shared word ("series" in "World Series") is coincidence, not a topic.
-        """
-        distinct = set(self._search.query_ids(terms))
-        if len(distinct) < 2 or not self._search.n:
-            return ()
-        out: list[str] = []
-        for i, _ in self._search.bm25.top_k(list(dict.fromkeys(terms)), 4 * n):
-            if len(distinct & self._search.term_set(i)) < 2:
-                continue
-            h = self._search.passages[i].heading
-            if h and h not in out:
-                out.append(h)
-            if len(out) == n:
-                break
-        return tuple(out)
+    def parse(self, question: str) -> ParsedQuestion:
+        snap = self._snap
+        return parse(check_question(question), snap.lexicon, snap.search)
 
     # -- listing --------------------------------------------------------------------
 
     def sources(self) -> list[SourceInfo]:
-        return [SourceInfo(s, self._counts.get(s.id, 0)) for s in self._stored.sources]
+        snap = self._snap
+        counts: dict[str, int] = {}
+        for p in snap.search.passages:
+            counts[p.source_id] = counts.get(p.source_id, 0) + 1
+        return [SourceInfo(s, counts.get(s.id, 0)) for s in snap.sources]
 
     def find_source(self, name: str) -> SourceInfo | None:
         """A source by tag ("S1"), id, or label (case-insensitive, whole or part)."""
@@ -351,22 +181,290 @@ class Engine:
         return None
 
     def source_passages(self, source_id: str, limit: int = 3) -> list[Passage]:
-        return [p for p in self._stored.passages if p.source_id == source_id][: max(0, limit)]
+        return [p for p in self._snap.search.passages if p.source_id == source_id][: max(0, limit)]
 
     def source_text(self, source_id: str) -> str | None:
-        return self._stored.texts.get(source_id)
+        return self._snap.texts.get(source_id)
 
     @property
     def passage_count(self) -> int:
-        return self._search.n
+        return self._snap.search.n
 
     async def summary(self, topic: str | None = None) -> Summary:
         from index.summary import summarize
 
-        return summarize(self, topic)
+        snap = self._snap
+        return await asyncio.to_thread(summarize, snap, self.ranking, topic)
 
 
-def _overlap(a: frozenset[int], b: frozenset[int]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+def snapshot_of(stored: StoredIndex) -> Snapshot:
+    """A snapshot from a stored version; re-analysed in memory when the stored analysis was
+    made with other language data or another layout (``python -m bot index`` stores it)."""
+    lex = Lexicon(english(), stored.profile, stored.derived)
+    search = None
+    if stored.lexicon_fingerprint == lex.fingerprint:
+        search = SearchIndex.from_blobs(stored.passages, stored.blobs)
+    if search is None:
+        log.warning(
+            "index v%d was built with other language data or layout; re-analysing it in memory "
+            "(run `python -m bot index` to store the result)",
+            stored.version,
+        )
+        base = Lexicon(english(), stored.profile)
+        analyses = [analyze_source(s.id, stored.texts[s.id], base) for s in stored.sources]
+        derived = derive(analyses, base)
+        lex = base.with_derived(derived)
+        search = SearchIndex.assemble(analyses, derived, base)
+    return Snapshot.make(stored.version, lex, search, stored.sources, stored.texts)
+
+
+# --- answering -------------------------------------------------------------------------
+
+
+def answer(
+    snap: Snapshot,
+    question: str,
+    ranking: Ranking,
+    *,
+    k: int = DEFAULT_K,
+    offset: int = 0,
+    scope: str | None = None,
+) -> Answer:
+    """Answer ``question`` from one snapshot."""
+    text = check_question(question)
+    k = max(1, min(int(k), MAX_K))
+    offset = max(0, int(offset))
+    search = snap.search
+    pq = parse(text, snap.lexicon, search)
+    slot = pq.slot.kind.value if pq.slot else None
+    if pq.language != "en":
+        return _decline(snap, pq, "Please ask in English: the sources and the bot read English.")
+    if search.n == 0:
+        return _decline(snap, pq, "No sources are indexed yet.")
+    allowed = _allowed(snap, scope)
+    parts = pq.parts or (pq,)
+    ranked: list[list[Scored]] = []
+    reasons: list[str] = []
+    for part in parts:
+        reason = _not_covered(part, snap)
+        scored: list[Scored] = []
+        if reason is None:
+            scored = rank(part, search, snap.lexicon, ranking, allowed)
+            if not scored or max(s.coverage for s in scored[: ranking.coverage_window]) < ranking.min_coverage:
+                reason = "The sources don't cover this question."
+            elif part.slot and part.slot.kind is SlotKind.QUOTE and not _speaker_heard(part, scored, snap):
+                reason = f"The sources don't quote {_speaker_words(part, snap) or 'that speaker'} on this."
+        reasons.append(reason or "")
+        ranked.append(scored if reason is None else [])
+    if not any(ranked):
+        return _decline(snap, pq, next((r for r in reasons if r), "The sources don't cover this question."))
+    want = k + offset + 1
+    picked = _interleave([diversify(s, search, ranking, want) for s in ranked if s], want)
+    page = picked[offset : offset + k]
+    quotes = tuple(_quote(snap, s.passage, s.score) for s in page)
+    disagreements: tuple = ()
+    if quotes and offset == 0:
+        evidence = [_quote(snap, i, 0.0) for i in _evidence(ranked, search)]
+        tags = {s.id: (s.tag or s.id) for s in snap.sources}
+        disagreements = find_disagreements(
+            pq, evidence, tags, snap.lexicon, lambda t: search.df_share(t) >= GENERIC_SHARE
+        )
+    seen: dict[str, Source] = {}
+    for q in quotes:
+        seen.setdefault(q.source_id, snap.source(q.source_id))
+    uncovered = [p.text for p, r in zip(parts, reasons, strict=True) if r and len(parts) > 1]
+    message = "" if quotes else "No further passages."
+    if uncovered and quotes:
+        message = "Not covered by the sources: " + "; ".join(f"“{u}”" for u in uncovered)
+    return Answer(
+        question=text,
+        answered=bool(quotes),
+        quotes=quotes,
+        disagreements=tuple(disagreements),
+        message=message,
+        slot=slot,
+        more=len(picked) > offset + k,
+        sources=tuple(seen.values()),
+    )
+
+
+def _allowed(snap: Snapshot, scope: str | None) -> set[int] | None:
+    """Passages a server may see: global sources and its own."""
+    if not any(s.scope != GLOBAL_SCOPE for s in snap.sources):
+        return None
+    ok = {s.id for s in snap.sources if s.scope in (GLOBAL_SCOPE, scope)}
+    return {i for i, p in enumerate(snap.search.passages) if p.source_id in ok}
+
+
+def _interleave(lists: Sequence[Sequence[Scored]], want: int) -> list[Scored]:
+    """One list from each part's, taking in turn, without repeats."""
+    out: list[Scored] = []
+    seen: set[int] = set()
+    for row in range(max((len(x) for x in lists), default=0)):
+        for lst in lists:
+            if row < len(lst) and lst[row].passage not in seen:
+                seen.add(lst[row].passage)
+                out.append(lst[row])
+    return out[:want]
+
+
+def _evidence(ranked: Sequence[Sequence[Scored]], search: SearchIndex) -> list[int]:
+    """Each relevant source's best passages, best first (independent of the page shown)."""
+    out: list[int] = []
+    for scored in ranked:
+        per: dict[str, int] = {}
+        for s in scored:
+            sid = search.passages[s.passage].source_id
+            if per.get(sid, 0) < EVIDENCE_PER_SOURCE and s.passage not in out:
+                per[sid] = per.get(sid, 0) + 1
+                out.append(s.passage)
+    return out
+
+
+def _not_covered(q: ParsedQuestion, snap: Snapshot) -> str | None:
+    """Why the sources cannot answer ``q`` before ranking anything, or None.
+
+    Grounded in what the question is about: a name or place the sources never use, a
+    year they never give (or never give for the question's place or person), or most of
+    its weight in words they lack. Filler and everyday words never decide.
+    """
+    search = snap.search
+    if not q.terms:
+        return "The sources don't cover this question."
+    missing = [a for a in q.anchors if a.kind in (AnchorKind.NAME, AnchorKind.PLACE) and not a.known]
+    if missing:
+        names = ", ".join(f"“{a.text}”" for a in dict.fromkeys(missing))
+        return f"The sources don't mention {names}, so they can't answer this."
+    subjects = [a for a in q.anchors if a.kind in (AnchorKind.NAME, AnchorKind.PLACE) and a.known]
+    for a in q.anchors:
+        if a.kind is not AnchorKind.YEAR:
+            continue
+        year = int(a.text)
+        with_year = _passages_with_year(search, year)
+        if not len(with_year):
+            return _years_message(search, subjects, year)
+        for s in subjects:
+            near = _near(search, _passages_with_terms(search, s.terms))
+            if not np.intersect1d(near, with_year).size:
+                return _years_message(search, [s], year)
+    weight = dict(q.weights)
+    total = sum(weight.values()) or 1.0
+    lost = sum(w for t, w in weight.items() if t not in search.term_id)
+    if lost / total >= UNKNOWN_SHARE:
+        names = ", ".join(f"“{u}”" for u in q.unknown[:3])
+        return (
+            f"The sources don't mention {names}, so they can't answer this."
+            if names
+            else ("The sources don't cover this question.")
+        )
+    return None
+
+
+def _passages_with_year(search: SearchIndex, year: int) -> np.ndarray:
+    hits = np.nonzero(search.years_flat == year)[0]
+    return np.unique(np.searchsorted(search.year_offsets, hits, side="right") - 1)
+
+
+def _passages_with_terms(search: SearchIndex, terms: Sequence[str]) -> np.ndarray:
+    sets = [search.docs_with(t) for t in terms if t in search.term_id]
+    if not sets:
+        return np.zeros(0, dtype=np.int64)
+    out = sets[0]
+    for s in sets[1:]:
+        out = np.intersect1d(out, s)
+    return out.astype(np.int64)
+
+
+def _near(search: SearchIndex, passages: np.ndarray) -> np.ndarray:
+    """Passages and their neighbours in the same source (a date often sits one paragraph away)."""
+    if not passages.size:
+        return passages
+    out = set(passages.tolist())
+    for i in passages.tolist():
+        sid = search.passages[i].source_id
+        for j in (i - 1, i + 1):
+            if 0 <= j < search.n and search.passages[j].source_id == sid:
+                out.add(j)
+    return np.asarray(sorted(out), dtype=np.int64)
+
+
+def _years_message(search: SearchIndex, subjects: Sequence[object], year: int) -> str:
+    from index.query import Anchor
+
+    anchors = [s for s in subjects if isinstance(s, Anchor)]
+    pool: np.ndarray | None = None
+    for a in anchors:
+        hits = _near(search, _passages_with_terms(search, a.terms))
+        pool = hits if pool is None else np.intersect1d(pool, hits)
+    counts: dict[int, int] = {}
+    rows = range(search.n) if pool is None else pool.tolist()
+    for i in rows:
+        for y in search.years(i):
+            counts[y] = counts.get(y, 0) + 1
+    years = [str(y) for y, _ in sorted(counts.items(), key=lambda kv: (-kv[1], -kv[0]))[:YEARS_SHOWN]]
+    about = " and ".join(a.text.title() if a.text.islower() else a.text for a in anchors)
+    if not years:
+        return f"The sources don't give a date in {year} for this, so they can't answer it."
+    listed = ", ".join(sorted(years, reverse=True))
+    if about:
+        return f"The sources describe {about} in {listed}, not {year}."
+    return f"The sources cover {listed}, not {year}."
+
+
+def _speaker_words(q: ParsedQuestion, snap: Snapshot) -> str:
+    """The question's words for whom it asks about ("ICE", "the sheriff")."""
+    assert q.slot is not None
+    tok = snap.lexicon.tokenizer
+    return " ".join(w.word for w in q.words if set(tok.tokens(w.word)) & set(q.slot.speaker))
+
+
+def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: Snapshot) -> bool:
+    """A quote question names whose words it wants: some passage must report that speaker
+    saying something ("X said", "said X", "according to X", "per X", or X's quoted words)."""
+    assert q.slot is not None
+    speaker = [t for t in q.slot.speaker if t in snap.search.term_id]
+    if not q.slot.speaker:
+        return True
+    if not speaker:
+        return False
+    pattern = snap.lexicon.speaker_pattern(_speaker_words(q, snap).split() or speaker)
+    return any(pattern.search(snap.search.passages[s.passage].text) for s in scored[:SPEAKER_CANDIDATES])
+
+
+def _quote(snap: Snapshot, i: int, score: float) -> Quote:
+    p = snap.search.passages[i]
+    s = snap.source(p.source_id)
+    return Quote(p.source_id, s.label, s.tag, p.heading, p.text, score, p.start, p.end, s.url)
+
+
+def _decline(snap: Snapshot, q: ParsedQuestion, message: str) -> Answer:
+    return Answer(
+        question=q.text,
+        answered=False,
+        message=message,
+        related=_related(snap, q),
+        slot=q.slot.kind.value if q.slot else None,
+    )
+
+
+def _related(snap: Snapshot, q: ParsedQuestion, n: int = 3) -> tuple[str, ...]:
+    """Headings (with their source's tag) of passages sharing at least two of the question's
+    words, if any. One shared word ("series" in "World Series") is coincidence, not a topic."""
+    search = snap.search
+    terms = [t for t in dict.fromkeys(q.terms) if t in search.term_id]
+    distinct = set(search.query_ids(terms))
+    if len(distinct) < 2 or not search.n:
+        return ()
+    out: list[str] = []
+    for i, _ in search.bm25.top_k(terms, 4 * n):
+        if len(distinct & search.term_set(i)) < 2:
+            continue
+        p = search.passages[i]
+        h = p.heading
+        if h:
+            item = f"{h} [{snap.source(p.source_id).tag}]"
+            if item not in out:
+                out.append(item)
+        if len(out) == n:
+            break
+    return tuple(out)

@@ -53,6 +53,8 @@ class Quote:
 class DisagreementValue:
     value: str
     sources: tuple[str, ...]  # source ids
+    # Where each source states it: (source id, passage start, passage end, the sentence).
+    evidence: tuple[tuple[str, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,14 @@ class Disagreement:
         return {
             "facet": self.facet,
             "note": self.note,
-            "values": [{"value": v.value, "sources": list(v.sources)} for v in self.values],
+            "values": [
+                {
+                    "value": v.value,
+                    "sources": list(v.sources),
+                    "evidence": [{"source": sid, "text": text} for sid, _, _, text in v.evidence],
+                }
+                for v in self.values
+            ],
         }
 
 

@@ -9,16 +9,11 @@ short lines without end punctuation; page furniture ("Leave a Reply …") is dro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-
-import yaml
 
 from index.models import Passage
-
-DATA = Path(__file__).with_name("data")
+from index.text import sentence_spans
 
 MIN_CHARS = 180  # shorter units are merged with a neighbour under the same heading
 TARGET_CHARS = 650  # merging stops before a passage grows past this
@@ -29,17 +24,11 @@ HEADING_MAX_WORDS = 16
 _END_PUNCT = re.compile(r"[.!;,…]['\"\u2019\u201d)\]]*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u2013]\s+|\d{1,2}[.)]\s+)")
 _TABLE_ROW = re.compile(r"^\s*\|")
-# A sentence ends at . ! ? (plus closing quotes) followed by space and an upper-case letter,
-# digit or opening quote; "U.S. Attorney" and "Kevin F. Coppinger" are not ends.
-_SENTENCE_END = re.compile(
-    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bSt)(?<!\bNo)[.!?]['\"\u2019\u201d)]*\s+(?=[A-Z0-9\"\u201c'\u2018(])"
-)
 
 
-@cache
-def _furniture() -> tuple[re.Pattern[str], ...]:
-    raw = yaml.safe_load((DATA / "furniture.yaml").read_text(encoding="utf-8")) or {}
-    return tuple(re.compile(rf"(?:{p})\Z", re.IGNORECASE) for p in raw.get("lines", []))
+def furniture_patterns(lines: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """Compile page-furniture line patterns (``data/furniture.yaml``): whole stripped lines."""
+    return tuple(re.compile(rf"(?:{p})\Z", re.IGNORECASE) for p in lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +37,11 @@ class _Line:
     end: int  # end of content, without the line break
     text: str  # stripped
 
-    @property
-    def kind(self) -> str:
+    def kind(self, furniture: Sequence[re.Pattern[str]]) -> str:
         t = self.text
         if not t:
             return "blank"
-        if any(p.match(t) for p in _furniture()):
+        if any(p.match(t) for p in furniture):
             return "furniture"
         if _TABLE_ROW.match(t):
             return "row"
@@ -97,11 +85,11 @@ class _Unit:
     bounds: list[tuple[int, int]]  # the lines (or items) it is made of, for splitting
 
 
-def _units(text: str) -> Iterator[_Unit]:
+def _units(text: str, furniture: Sequence[re.Pattern[str]]) -> Iterator[_Unit]:
     heading = ""
     current: _Unit | None = None
     for line in _lines(text):
-        kind = line.kind
+        kind = line.kind(furniture)
         if kind in ("blank", "furniture"):
             if current:
                 yield current
@@ -144,20 +132,6 @@ def _continues_item(text: str, unit: _Unit) -> bool:
     return _LIST_ITEM.match(last) is not None and _END_PUNCT.search(last) is None and len(last) <= 80
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Whole-sentence spans of ``text[start:end]``, as absolute offsets."""
-    end = len(text) if end is None else end
-    spans: list[tuple[int, int]] = []
-    pos = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        cut = m.start() + len(m.group().rstrip())
-        spans.append((pos, cut))
-        pos = m.end()
-    if pos < end:
-        spans.append((pos, end))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
-
-
 def _split_long(text: str, unit: _Unit) -> list[tuple[int, int]]:
     """Cut a long unit into chunks of whole sentences (or whole items)."""
     if unit.end - unit.start <= MAX_CHARS:
@@ -174,10 +148,10 @@ def _split_long(text: str, unit: _Unit) -> list[tuple[int, int]]:
     return chunks
 
 
-def split_passages(source_id: str, text: str) -> list[Passage]:
-    """The passages of one source, in reading order."""
+def split_passages(source_id: str, text: str, furniture: Sequence[re.Pattern[str]] = ()) -> list[Passage]:
+    """The passages of one source, in reading order; lines matching ``furniture`` are dropped."""
     spans: list[tuple[str, int, int]] = []  # heading, start, end
-    for unit in _units(text):
+    for unit in _units(text, furniture):
         for a, b in _split_long(text, unit):
             spans.append((unit.heading, a, b))
     merged: list[tuple[str, int, int]] = []

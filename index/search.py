@@ -1,4 +1,14 @@
-"""Passages → terms → BM25 scores, plus the vocabulary a question is checked against."""
+"""Sources → analysed passages → one searchable collection.
+
+:func:`analyze_source` is the per-source part of a build: passages, their terms in
+reading order, their sentences with what each states (a date, a figure, a place, a
+name, a quotation, a reason) and the years they mention. It depends only on the
+source's text and the lexicon, so a rebuild reuses it for unchanged sources.
+:meth:`SearchIndex.assemble` joins analyses into one collection: one vocabulary, the
+terms as one CSR array, the BM25 postings, and the spellings of one name folded
+together. Everything a question needs at answer time is read from here, never
+recomputed from the sources' text.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +16,23 @@ import json
 import logging
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntFlag
 
+import jellyfish
 import numpy as np
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from index.bm25 import BM25Index
+from index.lexicon import Derived, Lexicon
 from index.models import Passage
-from index.tokenize import Tokenizer, default_tokenizer, words
+from index.passages import split_passages
+from index.text import sentence_spans
+from index.tokenize import words
+from index.values import PlaceKind
 
 log = logging.getLogger(__name__)
 
@@ -26,28 +42,238 @@ log = logging.getLogger(__name__)
 BOILERPLATE_NGRAM = 3
 BOILERPLATE_MIN = 3
 BOILERPLATE_SHARE = 0.12
-HEADING_WEIGHT = 1  # heading terms are added this many times to the passage's terms
-
 BM25_PARAMS = {"variant": "plus", "k1": 1.2, "b": 0.75}
+LAYOUT = 3  # bump when the stored arrays change shape
+# Spellings of one name are folded together when both are written capitalized this
+# often (share of uses), are this long, sound alike and differ by at most this many edits.
+NAME_CAPITALIZED_SHARE = 0.5
+NAME_MIN_LENGTH = 5
+NAME_MAX_EDITS = 2
+
+
+class Fact(IntFlag):
+    """What a sentence states, found when it is indexed."""
+
+    DATE = 1  # any date or time of day
+    CALENDAR = 2  # a year, month or weekday (not just "one morning")
+    COUNT = 4  # a figure for something counted
+    PLACE = 8
+    NAME = 16  # a person named with a title
+    QUOTE = 32  # words in quotation marks
+    CAUSE = 64  # a reason ("because", "to keep order")
+    QUESTION = 128  # the sentence is a question (an FAQ entry)
+    TIME = 256  # a time of day
+    AGE = 512  # a person's age ("16-year-old", "newborn")
+    CONTACT = 1024  # a phone number, e-mail address or web address
+    ADVICE = 2048  # advice or a rule ("should", "avoid", "do not")
+    SPEECH = 4096  # reported speech ("stated", "according to") without a quotation
+
+
+_AGE = re.compile(r"\b\d+-(?:year|month|week|day)s?-old\b|\b(?:newborn|infant|toddler|baby)\b", re.IGNORECASE)
+_QUOTATION = re.compile(r"[\u201c\"][^\u201d\"]{12,}[\u201d\"]|[\u201c\"][^\u201d\"]{20,}$")
+_CONTACT = re.compile(
+    r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b1-\d{3}-\d{3}-\d{4}\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b"
+    r"|\bhttps?://\S+|\bwww\.\S+"
+)
+_DIGIT_OR_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)", re.I)
+
+
+@dataclass(slots=True)
+class SourceAnalysis:
+    """One source, analysed: what a build stores per source and reuses while it is unchanged."""
+
+    source_id: str
+    passages: list[Passage]
+    terms: list[list[str]]  # per passage, in reading order, heading first
+    sentences: list[list[tuple[int, int, int, int, int]]]  # per passage: term start, term end, char start/end, facts
+    years: list[list[int]]  # per passage
+    surface: Counter[str] = field(default_factory=Counter)  # words as written (normalized)
+    capitalized: Counter[str] = field(default_factory=Counter)  # of those, written capitalized mid-sentence
+
+    def to_stored(self) -> bytes:
+        """Compact bytes for the database (the passages as offsets into the source's text)."""
+        raw = {
+            "passages": [(p.heading, p.start, p.end) for p in self.passages],
+            "terms": self.terms,
+            "sentences": self.sentences,
+            "years": self.years,
+            "surface": self.surface,
+            "capitalized": self.capitalized,
+        }
+        return zlib.compress(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode(), 6)
+
+    @classmethod
+    def from_stored(cls, source_id: str, text: str, data: bytes) -> SourceAnalysis:
+        raw = json.loads(zlib.decompress(data))
+        passages = [Passage(source_id, h, a, b, text[a:b]) for h, a, b in raw["passages"]]
+        return cls(
+            source_id,
+            passages,
+            raw["terms"],
+            [[(s[0], s[1], s[2], s[3], s[4]) for s in ps] for ps in raw["sentences"]],
+            raw["years"],
+            Counter(raw["surface"]),
+            Counter(raw["capitalized"]),
+        )
+
+
+def analyze_source(source_id: str, text: str, lexicon: Lexicon) -> SourceAnalysis:
+    """Split one source into passages and analyse each sentence (pure CPU; run off the loop)."""
+    tok = lexicon.tokenizer
+    passages = split_passages(source_id, text, lexicon.furniture)
+    out = SourceAnalysis(source_id, passages, [], [], [])
+    per_sentence: list[list[list[str]]] = []
+    for p in passages:
+        heading = tok.tokens(p.heading)
+        sents: list[list[str]] = [heading]
+        spans: list[tuple[int, int]] = [(0, 0)]
+        for a, b in sentence_spans(p.text):
+            ws = words(p.text[a:b])
+            sents.append([t for t, _ in tok.analyze_words(ws)])
+            spans.append((a, b))
+            for w in ws:
+                out.surface[w.surface] += 1
+                at = a + w.start
+                if p.text[at : at + 1].isupper() and at > 1 and p.text[at - 2] not in '.!?:\n"“':
+                    out.capitalized[w.surface] += 1
+        out.surface.update(w.surface for w in words(p.heading))
+        per_sentence.append(sents)
+        years: set[int] = set()
+        info: list[tuple[int, int, int, int, int]] = []
+        for a, b in spans[1:]:
+            flags, ys = _facts_of(p.text[a:b], lexicon)
+            years.update(ys)
+            info.append((0, 0, a, b, int(flags)))
+        out.sentences.append(info)
+        out.years.append(sorted(years))
+    stuffing = _boilerplate(per_sentence)
+    for sents, info in zip(per_sentence, out.sentences, strict=True):
+        flat: list[str] = list(sents[0])
+        seen: set[tuple[str, ...]] = set()
+        for k, sent in enumerate(sents[1:]):
+            kept = _drop_phrases(sent, stuffing, seen) if stuffing else sent
+            start = len(flat)
+            flat.extend(kept)
+            _, _, a, b, f = info[k]
+            info[k] = (start, len(flat), a, b, f)
+        out.terms.append(flat)
+    if stuffing:
+        log.info("%s: kept one mention of %d keyword-stuffing phrases per passage", source_id, len(stuffing))
+    return out
+
+
+def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
+    """What one sentence states, and the years it names."""
+    facts = lexicon.facts
+    flags = Fact(0)
+    years: list[int] = []
+    if sentence.rstrip().endswith("?"):
+        flags |= Fact.QUESTION
+    dates = facts.dates(sentence)
+    if dates:
+        flags |= Fact.DATE
+        if any(d.has_calendar for d in dates):
+            flags |= Fact.CALENDAR
+        if any(d.hours for d in dates):
+            flags |= Fact.TIME
+        years = sorted({y for d in dates if d.year is not None for y in range(d.year, (d.end_year or d.year) + 1)})
+    if _DIGIT_OR_NUMBER.search(sentence) and facts.counts(sentence):
+        flags |= Fact.COUNT
+    if any(p.kind not in (PlaceKind.STATE, PlaceKind.COUNTRY) for p in facts.places(sentence)):
+        flags |= Fact.PLACE
+    if facts.names(sentence):
+        flags |= Fact.NAME
+    if _QUOTATION.search(sentence):
+        flags |= Fact.QUOTE
+    elif lexicon.speech.search(sentence):
+        flags |= Fact.SPEECH
+    if _AGE.search(sentence):
+        flags |= Fact.AGE
+    if lexicon.cause.search(sentence.lower()):
+        flags |= Fact.CAUSE
+    if _CONTACT.search(sentence):
+        flags |= Fact.CONTACT
+    if lexicon.advice.search(sentence):
+        flags |= Fact.ADVICE
+    return flags, years
+
+
+def _boilerplate(passages: Sequence[Sequence[Sequence[str]]]) -> set[tuple[str, ...]]:
+    """Phrases repeated across many passages of one source (SEO keyword strings)."""
+    n = BOILERPLATE_NGRAM
+    seen: Counter[tuple[str, ...]] = Counter()
+    for sents in passages:
+        grams: set[tuple[str, ...]] = set()
+        for toks in sents:
+            grams.update(tuple(toks[j : j + n]) for j in range(len(toks) - n + 1))
+        seen.update(grams)
+    need = max(BOILERPLATE_MIN, math.ceil(BOILERPLATE_SHARE * len(passages)))
+    return {g for g, c in seen.items() if c >= need}
+
+
+def _drop_phrases(tokens: Sequence[str], phrases: set[tuple[str, ...]], seen: set[tuple[str, ...]]) -> list[str]:
+    """Keep the first occurrence of each stuffing phrase in a passage, drop the repeats.
+
+    One mention is what any passage on the topic has; the repeats are what stuffing adds.
+    ``seen`` carries the phrases already kept by earlier sentences of the same passage.
+    """
+    n = BOILERPLATE_NGRAM
+    keep = [True] * len(tokens)
+    for j in range(len(tokens) - n + 1):
+        gram = tuple(tokens[j : j + n])
+        if gram in phrases and keep[j]:
+            if gram in seen:
+                for m in range(j, j + n):
+                    keep[m] = False
+            seen.add(gram)
+    return [t for t, k in zip(tokens, keep, strict=True) if k]
+
+
+def derive(analyses: Iterable[SourceAnalysis], lexicon: Lexicon) -> Derived:
+    """What the collection's own text teaches: which capitalized words are one name spelled
+    differently (Coppinger / Koppinger / Copinger), by sound and edit distance."""
+    surface: Counter[str] = Counter()
+    capitalized: Counter[str] = Counter()
+    for a in analyses:
+        surface.update(a.surface)
+        capitalized.update(a.capitalized)
+    proper = sorted(
+        (w for w, c in capitalized.items() if w.isalpha() and len(w) >= NAME_MIN_LENGTH),
+        key=lambda w: (-surface[w], w),
+    )
+    proper = [w for w in proper if capitalized[w] >= NAME_CAPITALIZED_SHARE * surface[w]]
+    keys = {w: (jellyfish.metaphone(w), jellyfish.nysiis(w)) for w in proper}
+    groups: list[list[str]] = []
+    for w in proper:
+        for g in groups:
+            head = g[0]
+            sound = keys[w][0] == keys[head][0] or keys[w][1] == keys[head][1]
+            if sound and Levenshtein.distance(w, head) <= NAME_MAX_EDITS:
+                g.append(w)
+                break
+        else:
+            groups.append([w])
+    variants = tuple(tuple(g) for g in groups if len(g) > 1)
+    return Derived(name_variants=variants)
 
 
 @dataclass(frozen=True, slots=True)
-class Query:
-    """A question as the index sees it."""
+class Sentence:
+    """One sentence of a passage as the index knows it."""
 
-    terms: tuple[str, ...]  # after typo correction
-    unknown: tuple[str, ...]  # question words the sources never use (after correction)
-    unknown_proper: tuple[str, ...]  # of those, capitalized in the question: names, places
-    corrections: tuple[tuple[str, str], ...]  # (typed, corrected)
-    text: str = ""  # the question with its misspellings corrected
+    terms: frozenset[int]
+    start: int  # character offsets within the passage text
+    end: int
+    facts: Fact
 
 
 class SearchIndex:
-    """Terms of every passage and a BM25 index over them.
+    """Terms of every passage, their sentences, and a BM25 index over them.
 
     A passage's terms are kept as ids in one flat int32 array (CSR: ``offsets[i]``
-    to ``offsets[i + 1]``), so a million passages cost ~240 MB less than Python
-    lists and load with one ``frombuffer``; sets are made only for candidates.
+    to ``offsets[i + 1]``); its sentences likewise (``sent_offsets``), each with its
+    term range, character span and facts, so a million passages load with a few
+    ``frombuffer`` calls and no re-tokenizing.
     """
 
     def __init__(
@@ -56,94 +282,158 @@ class SearchIndex:
         vocab: Sequence[str],
         doc_terms: np.ndarray,
         offsets: np.ndarray,
-        surface_vocab: dict[str, int],
-        proper: Sequence[str] = (),
+        sentences: np.ndarray,
+        sent_offsets: np.ndarray,
+        years: np.ndarray,
+        year_offsets: np.ndarray,
+        surface: dict[str, int],
+        proper: Iterable[str],
+        fold: dict[str, str],
         bm25: BM25Index | None = None,
-        tokenizer: Tokenizer | None = None,
     ) -> None:
         self.passages = tuple(passages)
         self.vocab = list(vocab)
         self.term_id = {t: i for i, t in enumerate(self.vocab)}
         self.doc_terms = doc_terms
         self.offsets = offsets
-        self.tokenizer = tokenizer or default_tokenizer()
-        self.surface_vocab = surface_vocab  # word as written (normalized) -> count
-        self._by_freq = sorted(surface_vocab, key=lambda w: (-surface_vocab[w], w))
+        self.sent = sentences  # (n_sentences, 5) int32: term start, term end, char start, char end, facts
+        self.sent_offsets = sent_offsets
+        self.years_flat = years
+        self.year_offsets = year_offsets
+        self.surface = surface  # word as written (normalized) -> count
         self.proper = frozenset(proper)  # words the sources write capitalized mid-sentence
-        self._proper_by_freq = [w for w in self._by_freq if w in self.proper]
+        self.fold = fold  # a name's other spellings' terms -> the term they are indexed under
         self.bm25 = bm25 or BM25Index.build(self.token_lists(), **BM25_PARAMS)  # type: ignore[arg-type]
         self.n = len(self.passages)
+        self._words_by_freq: list[str] | None = None
+
+    # -- building -----------------------------------------------------------------------
 
     @classmethod
-    def build(cls, passages: Sequence[Passage], tokenizer: Tokenizer | None = None) -> SearchIndex:
-        tok = tokenizer or default_tokenizer()
-        vocab: Counter[str] = Counter()
-        capitalized: Counter[str] = Counter()
-        analyzed: list[list[str]] = []
-        for p in passages:
-            ws = words(p.text)  # one split serves the terms and the vocabulary
-            analyzed.append([t for t, _ in tok.analyze_words(ws)])
-            for w in ws:
-                vocab[w.surface] += 1
-                if p.text[w.start : w.start + 1].isupper() and w.start > 1 and p.text[w.start - 2] not in ".!?:\n":
-                    capitalized[w.surface] += 1
-            vocab.update(w.surface for w in words(p.heading))
-        stuffing = _boilerplate(passages, analyzed)
+    def assemble(cls, analyses: Sequence[SourceAnalysis], derived: Derived, lexicon: Lexicon) -> SearchIndex:
+        """One collection from per-source analyses (only collection-wide work happens here)."""
+        tok = lexicon.tokenizer
+        fold: dict[str, str] = {}
+        for group in derived.name_variants:
+            canon = tok.tokens(group[0])
+            for other in group[1:]:
+                other_terms = tok.tokens(other)
+                if len(canon) == 1 and len(other_terms) == 1 and other_terms != canon:
+                    fold[other_terms[0]] = canon[0]
         term_id: dict[str, int] = {}
         flat: list[int] = []
         offsets = [0]
-        for p, body in zip(passages, analyzed, strict=True):
-            kept = _drop_phrases(body, stuffing) if stuffing else body
-            for t in tok.tokens(p.heading) * HEADING_WEIGHT + kept:
-                flat.append(term_id.setdefault(t, len(term_id)))
-            offsets.append(len(flat))
-        proper = sorted(w for w, c in capitalized.items() if c * 2 >= vocab[w] and w.isalpha())
-        if stuffing:
-            log.info("kept one mention of %d keyword-stuffing phrases per passage", len(stuffing))
+        sent_rows: list[tuple[int, int, int, int, int]] = []
+        sent_offsets = [0]
+        years_flat: list[int] = []
+        year_offsets = [0]
+        surface: Counter[str] = Counter()
+        capitalized: Counter[str] = Counter()
+        passages: list[Passage] = []
+        for a in analyses:
+            surface.update(a.surface)
+            capitalized.update(a.capitalized)
+            passages.extend(a.passages)
+            for terms, sents, ys in zip(a.terms, a.sentences, a.years, strict=True):
+                for t in terms:
+                    folded = fold.get(t, t)
+                    flat.append(term_id.setdefault(folded, len(term_id)))
+                offsets.append(len(flat))
+                sent_rows.extend((t0, t1, c0, c1, f) for t0, t1, c0, c1, f in sents)
+                sent_offsets.append(len(sent_rows))
+                years_flat.extend(ys)
+                year_offsets.append(len(years_flat))
+        proper = sorted(w for w, c in capitalized.items() if c * 2 >= surface[w] and w.replace("-", "").isalpha())
         return cls(
             passages,
             list(term_id),
             np.asarray(flat, dtype=np.int32),
             np.asarray(offsets, dtype=np.int64),
-            dict(vocab),
+            np.asarray(sent_rows, dtype=np.int32).reshape(-1, 5),
+            np.asarray(sent_offsets, dtype=np.int64),
+            np.asarray(years_flat, dtype=np.int32),
+            np.asarray(year_offsets, dtype=np.int64),
+            dict(surface),
             proper,
-            tokenizer=tok,
+            fold,
         )
 
     def token_lists(self) -> list[list[str]]:
         return [[self.vocab[t] for t in self.ids(i)] for i in range(len(self.offsets) - 1)]
 
+    # -- reading ------------------------------------------------------------------------
+
     def ids(self, i: int) -> list[int]:
-        """Term ids of passage ``i`` in reading order."""
+        """Term ids of passage ``i`` in reading order (heading first)."""
         ids: list[int] = self.doc_terms[self.offsets[i] : self.offsets[i + 1]].tolist()
         return ids
 
     def term_set(self, i: int) -> frozenset[int]:
         return frozenset(self.ids(i))
 
+    def sentences(self, i: int) -> list[Sentence]:
+        """The sentences of passage ``i`` with their term ids and facts."""
+        ids = self.doc_terms[self.offsets[i] : self.offsets[i + 1]]
+        rows = self.sent[self.sent_offsets[i] : self.sent_offsets[i + 1]].tolist()
+        return [Sentence(frozenset(ids[t0:t1].tolist()), c0, c1, Fact(f)) for t0, t1, c0, c1, f in rows]
+
+    def heading_terms(self, i: int) -> frozenset[int]:
+        """Terms of the heading passage ``i`` sits under (they come before its first sentence)."""
+        lo, hi = self.sent_offsets[i], self.sent_offsets[i + 1]
+        end = int(self.sent[lo][0]) if hi > lo else int(self.offsets[i + 1] - self.offsets[i])
+        return frozenset(self.doc_terms[self.offsets[i] : self.offsets[i] + end].tolist())
+
+    def years(self, i: int) -> list[int]:
+        ys: list[int] = self.years_flat[self.year_offsets[i] : self.year_offsets[i + 1]].tolist()
+        return ys
+
     def query_ids(self, terms: Sequence[str]) -> list[int]:
         """Ids of the question's terms the sources use (others can match nothing)."""
         return [self.term_id[t] for t in terms if t in self.term_id]
 
-    # Persistence: terms and vocabulary are stored beside the passages so loading an
-    # index never re-tokenizes; the BM25 arrays are stored ready to use.
+    def docs_with(self, term: str) -> np.ndarray:
+        """Passages containing ``term`` (ascending)."""
+        return self.bm25.docs_with(term)
+
+    def idf(self, term: str) -> float:
+        """Always-positive IDF, for weighting question words (not for ranking)."""
+        df = self.bm25.doc_freq(term) if self.n else 0
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def df_share(self, term: str) -> float:
+        return self.bm25.doc_freq(term) / self.n if self.n else 0.0
+
+    def words_by_freq(self) -> list[str]:
+        if self._words_by_freq is None:
+            self._words_by_freq = sorted(self.surface, key=lambda w: (-self.surface[w], w))
+        return self._words_by_freq
+
+    # -- persistence ------------------------------------------------------------------
+    # Terms, sentences and vocabulary are stored beside the passages so loading an index
+    # never re-tokenizes; the BM25 arrays are stored ready to use.
+
     def to_blobs(self) -> dict[str, bytes]:
         return {
-            "params": json.dumps({"bm25": BM25_PARAMS, "layout": 2}).encode(),
+            "params": json.dumps({"bm25": BM25_PARAMS, "layout": LAYOUT}).encode(),
             "vocab": json.dumps(self.vocab, separators=(",", ":")).encode(),
             "doc_terms": self.doc_terms.astype("<i4").tobytes(),
             "offsets": self.offsets.astype("<i8").tobytes(),
-            "surface": json.dumps(self.surface_vocab, separators=(",", ":")).encode(),
+            "sentences": self.sent.astype("<i4").tobytes(),
+            "sent_offsets": self.sent_offsets.astype("<i8").tobytes(),
+            "years": self.years_flat.astype("<i4").tobytes(),
+            "year_offsets": self.year_offsets.astype("<i8").tobytes(),
+            "surface": json.dumps(self.surface, separators=(",", ":")).encode(),
             "proper": json.dumps(sorted(self.proper)).encode(),
+            "fold": json.dumps(self.fold, sort_keys=True).encode(),
             "bm25": self.bm25.to_bytes(),
         }
 
     @classmethod
-    def from_blobs(cls, passages: Sequence[Passage], blobs: dict[str, bytes]) -> SearchIndex:
+    def from_blobs(cls, passages: Sequence[Passage], blobs: dict[str, bytes]) -> SearchIndex | None:
+        """The stored index, or None when it was stored in another layout (rebuild it)."""
         params = json.loads(blobs.get("params", b"{}"))
-        if params != {"bm25": BM25_PARAMS, "layout": 2}:
-            log.info("stored index has another layout or parameters; rebuilding it in memory")
-            return cls.build(passages)
+        if params != {"bm25": BM25_PARAMS, "layout": LAYOUT}:
+            return None
         try:
             bm25: BM25Index | None = BM25Index.from_bytes(blobs["bm25"])
         except ValueError as exc:
@@ -155,94 +445,12 @@ class SearchIndex:
             json.loads(blobs["vocab"]),
             np.frombuffer(blobs["doc_terms"], dtype="<i4"),
             np.frombuffer(blobs["offsets"], dtype="<i8"),
+            np.frombuffer(blobs["sentences"], dtype="<i4").reshape(-1, 5),
+            np.frombuffer(blobs["sent_offsets"], dtype="<i8"),
+            np.frombuffer(blobs["years"], dtype="<i4"),
+            np.frombuffer(blobs["year_offsets"], dtype="<i8"),
             json.loads(blobs["surface"]),
             json.loads(blobs["proper"]),
+            json.loads(blobs["fold"]),
             bm25=bm25,
         )
-
-    def idf(self, term: str) -> float:
-        """Always-positive IDF, for weighting question words (not for ranking)."""
-        df = self.bm25.doc_freq(term) if self.n else 0
-        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-
-    def analyze_question(self, question: str) -> Query:
-        """Terms of a question, with misspellings corrected against the sources' words."""
-        corrected: list[str] = []
-        corrections: list[tuple[str, str]] = []
-        unknown: list[str] = []
-        proper: list[str] = []
-        for w in words(question):
-            word = w.surface
-            stem_terms = self.tokenizer.tokens(word)
-            if not stem_terms:
-                corrected.append(word)
-                continue
-            if all(t in self.term_id for t in stem_terms) or word in self.surface_vocab:
-                corrected.append(word)
-                continue
-            raw = question[w.start : w.end]
-            capital = raw[:1].isupper() and w.start > 0
-            fix = self._closest(word, proper_only=capital)
-            if fix is not None:
-                corrections.append((word, fix))
-                corrected.append(fix)
-                continue
-            corrected.append(word)
-            if any(c.isalpha() for c in word):
-                unknown.append(word)
-                if capital:
-                    proper.append(word)
-        terms = tuple(self.tokenizer.tokens(" ".join(corrected)))
-        text = question
-        for typed, fix in corrections:
-            text = re.sub(rf"\b{re.escape(typed)}\b", fix, text, flags=re.IGNORECASE)
-        return Query(terms, tuple(unknown), tuple(proper), tuple(corrections), text)
-
-    def _closest(self, word: str, *, proper_only: bool = False) -> str | None:
-        """The sources' nearest word to a misspelled one (a name only for a capitalized word)."""
-        if len(word) < 5 or not word.isalpha():
-            return None
-        limit = 1 if len(word) < 8 else 2
-        choices = self._proper_by_freq if proper_only else self._by_freq
-        hit = process.extractOne(word, choices, scorer=Levenshtein.distance, score_cutoff=limit)
-        return hit[0] if hit else None
-
-    def scores(self, terms: Sequence[str]) -> np.ndarray:
-        if not self.n:
-            return np.zeros(0)
-        return self.bm25.scores(list(terms))
-
-
-def _boilerplate(passages: Sequence[Passage], analyzed: Sequence[list[str]]) -> set[tuple[str, ...]]:
-    """Phrases repeated across many passages of one source (SEO keyword strings)."""
-    by_source: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(passages):
-        by_source[p.source_id].append(i)
-    found: set[tuple[str, ...]] = set()
-    n = BOILERPLATE_NGRAM
-    for ids in by_source.values():
-        seen: Counter[tuple[str, ...]] = Counter()
-        for i in ids:
-            toks = analyzed[i]
-            seen.update({tuple(toks[j : j + n]) for j in range(len(toks) - n + 1)})
-        need = max(BOILERPLATE_MIN, math.ceil(BOILERPLATE_SHARE * len(ids)))
-        found.update(g for g, c in seen.items() if c >= need)
-    return found
-
-
-def _drop_phrases(tokens: list[str], phrases: set[tuple[str, ...]]) -> list[str]:
-    """Keep the first occurrence of each stuffing phrase in a passage, drop the repeats.
-
-    One mention is what any passage on the topic has; the repeats are what stuffing adds.
-    """
-    n = BOILERPLATE_NGRAM
-    keep = [True] * len(tokens)
-    seen: set[tuple[str, ...]] = set()
-    for j in range(len(tokens) - n + 1):
-        gram = tuple(tokens[j : j + n])
-        if gram in phrases and keep[j]:
-            if gram in seen:
-                for m in range(j, j + n):
-                    keep[m] = False
-            seen.add(gram)
-    return [t for t, k in zip(tokens, keep, strict=True) if k]

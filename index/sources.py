@@ -15,6 +15,8 @@ from index.models import GLOBAL_SCOPE, SourceError
 log = logging.getLogger(__name__)
 
 MANIFEST_NAMES = ("sources.yaml", "sources.yml")
+# Files beside the sources that are not sources: the manifest and the corpus profile.
+NOT_SOURCES = (*MANIFEST_NAMES, "corpus.yaml")
 MAX_SOURCE_BYTES = 20_000_000
 _FIELDS = ("label", "tag", "site", "date", "url")
 
@@ -156,7 +158,7 @@ def list_source_files(folder: Path) -> list[Path]:
         entries = sorted(folder.iterdir())
     except PermissionError as exc:
         raise SourceError(f"{folder}: permission denied") from exc
-    return [p for p in entries if p.is_file() and not p.name.startswith(".") and p.name not in MANIFEST_NAMES]
+    return [p for p in entries if p.is_file() and not p.name.startswith(".") and p.name not in NOT_SOURCES]
 
 
 def load_sources(folder: Path, scope: str = GLOBAL_SCOPE) -> list[SourceFile]:

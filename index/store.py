@@ -8,22 +8,23 @@ running bot keep reading while an admin rebuilds.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
 
+from index.lexicon import CorpusProfile, Derived, Lexicon, english
 from index.models import GLOBAL_SCOPE, NoIndex, Passage, Source, SourceError
-from index.passages import split_passages
 from index.sources import SourceFile, load_sources
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -65,6 +66,15 @@ CREATE TABLE IF NOT EXISTS index_blobs (
     data BLOB NOT NULL,
     PRIMARY KEY (version, name)
 );
+-- One source's analysis (passages, terms, sentences), reused while its text and the
+-- language data are unchanged: a rebuild re-analyses only new or changed sources.
+CREATE TABLE IF NOT EXISTS analyses (
+    content_hash TEXT NOT NULL,
+    lexicon TEXT NOT NULL,
+    data BLOB NOT NULL,
+    used_at TEXT NOT NULL,
+    PRIMARY KEY (content_hash, lexicon)
+);
 """
 
 
@@ -85,6 +95,9 @@ class StoredIndex:
     passages: tuple[Passage, ...]
     texts: dict[str, str]  # source id -> full text
     blobs: dict[str, bytes]
+    profile: CorpusProfile = field(default_factory=CorpusProfile)
+    derived: Derived = field(default_factory=Derived)
+    lexicon_fingerprint: str = ""
 
 
 def _now() -> str:
@@ -122,41 +135,35 @@ async def build_index(
     *,
     extra_blobs: dict[str, bytes] | None = None,
 ) -> BuildReport:
-    """Read, split and store every source of ``sources_dir`` as a new index version.
+    """Read, analyse and store every source of ``sources_dir`` as a new index version.
 
     Everything is read and validated before the database is touched; the first bad
-    input raises SourceError and nothing stored changes.
+    input raises SourceError and nothing stored changes. Sources analysed before (same
+    text, same language data) are not analysed again; the analysis runs in a worker
+    thread, never on the event loop.
     """
     started = time.perf_counter()
     folder = Path(sources_dir)
-    files = load_sources(folder)
-    split = [(f, split_passages(f.id, f.text)) for f in files]
-    from index.search import SearchIndex  # late: search imports this module's types
-
-    passages = [p for _, ps in split for p in ps]
-    blobs = dict(extra_blobs or {})
-    blobs.update(SearchIndex.build(passages).to_blobs())
-
+    files, profile = await asyncio.to_thread(_read_folder, folder)
     db = await connect(db_path)
     try:
         await ensure_schema(db)
+        base = Lexicon(english(), profile)
+        cached = await _cached_analyses(db, [f.content_hash for f in files], base.fingerprint)
+        built = await asyncio.to_thread(_analyze_all, files, base, cached, extra_blobs)
         previous = await _added_at_by_hash(db)
         await db.execute("BEGIN IMMEDIATE")
         try:
-            version = await _write_version(db, folder, split, previous, blobs, started)
-            await db.execute(
-                "INSERT INTO meta(key, value) VALUES ('current_version', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (str(version),),
-            )
-            await db.execute(
-                "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (str(SCHEMA_VERSION),),
-            )
+            version = await _write_version(db, folder, built, previous, started)
+            await _set_meta(db, current_version=str(version), schema_version=str(SCHEMA_VERSION))
             # Older versions go in the same transaction: readers in WAL mode keep
             # the snapshot they started with until they reload.
             await db.execute("DELETE FROM index_versions WHERE id <> ?", (version,))
+            await db.executemany(
+                "INSERT INTO analyses(content_hash, lexicon, data, used_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(content_hash, lexicon) DO UPDATE SET used_at = excluded.used_at",
+                [(h, base.fingerprint, data, _now()) for h, data in built.fresh.items()],
+            )
             await db.commit()
         except BaseException:
             await db.rollback()
@@ -166,8 +173,74 @@ async def build_index(
     finally:
         await db.close()
     seconds = time.perf_counter() - started
-    log.info("built index v%d: %d sources, %d passages in %.2fs", version, len(files), len(passages), seconds)
-    return BuildReport(version, len(files), len(passages), seconds)
+    n_passages = len(built.passages)
+    log.info(
+        "built index v%d: %d sources (%d analysed, %d reused), %d passages in %.2fs",
+        version,
+        len(files),
+        len(built.fresh),
+        len(files) - len(built.fresh),
+        n_passages,
+        seconds,
+    )
+    return BuildReport(version, len(files), n_passages, seconds)
+
+
+def _read_folder(folder: Path) -> tuple[list[SourceFile], CorpusProfile]:
+    return load_sources(folder), CorpusProfile.load(folder)
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """Everything a new version stores, computed off the event loop."""
+
+    files: list[SourceFile]
+    passages: list[Passage]
+    blobs: dict[str, bytes]
+    fresh: dict[str, bytes]  # content hash -> analysis made by this build
+
+
+def _analyze_all(
+    files: list[SourceFile], base: Lexicon, cached: dict[str, bytes], extra: dict[str, bytes] | None
+) -> _Built:
+    from index.search import SearchIndex, SourceAnalysis, analyze_source, derive
+
+    analyses: list[SourceAnalysis] = []
+    fresh: dict[str, bytes] = {}
+    for f in files:
+        data = cached.get(f.content_hash)
+        if data is not None:
+            analyses.append(SourceAnalysis.from_stored(f.id, f.text, data))
+            continue
+        a = analyze_source(f.id, f.text, base)
+        analyses.append(a)
+        fresh[f.content_hash] = a.to_stored()
+    derived = derive(analyses, base)
+    search = SearchIndex.assemble(analyses, derived, base)
+    lexicon = base.with_derived(derived)
+    blobs = dict(extra or {})
+    blobs.update(search.to_blobs())
+    blobs["profile"] = base.profile.to_json().encode()
+    blobs["derived"] = derived.to_json().encode()
+    blobs["lexicon"] = lexicon.fingerprint.encode()
+    return _Built(files, list(search.passages), blobs, fresh)
+
+
+async def _cached_analyses(db: aiosqlite.Connection, hashes: Sequence[str], lexicon: str) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    for h in dict.fromkeys(hashes):
+        async with db.execute("SELECT data FROM analyses WHERE content_hash = ? AND lexicon = ?", (h, lexicon)) as cur:
+            row = await cur.fetchone()
+        if row is not None:
+            out[h] = bytes(row[0])
+    return out
+
+
+async def _set_meta(db: aiosqlite.Connection, **values: str) -> None:
+    await db.executemany(
+        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        list(values.items()),
+    )
 
 
 async def _added_at_by_hash(db: aiosqlite.Connection) -> dict[tuple[str, str], str]:
@@ -179,15 +252,13 @@ async def _added_at_by_hash(db: aiosqlite.Connection) -> dict[tuple[str, str], s
 async def _write_version(
     db: aiosqlite.Connection,
     folder: Path,
-    split: Sequence[tuple[SourceFile, list[Passage]]],
+    built: _Built,
     previous: dict[tuple[str, str], str],
-    blobs: dict[str, bytes],
     started: float,
 ) -> int:
-    n_passages = sum(len(ps) for _, ps in split)
     cur = await db.execute(
         "INSERT INTO index_versions(created_at, sources_dir, n_sources, n_passages, build_ms) VALUES (?, ?, ?, ?, ?)",
-        (_now(), str(folder), len(split), n_passages, (time.perf_counter() - started) * 1000),
+        (_now(), str(folder), len(built.files), len(built.passages), (time.perf_counter() - started) * 1000),
     )
     version = cur.lastrowid
     assert version is not None
@@ -209,19 +280,16 @@ async def _write_version(
                 previous.get((f.id, f.content_hash), now),
                 f.text,
             )
-            for f, _ in split
+            for f in built.files
         ],
     )
     await db.executemany(
         'INSERT INTO passages(version, pid, source_id, heading, start, "end", text) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [
-            (version, pid, p.source_id, p.heading, p.start, p.end, p.text)
-            for pid, p in enumerate(p for _, ps in split for p in ps)
-        ],
+        [(version, pid, p.source_id, p.heading, p.start, p.end, p.text) for pid, p in enumerate(built.passages)],
     )
     await db.executemany(
         "INSERT INTO index_blobs(version, name, data) VALUES (?, ?, ?)",
-        [(version, name, data) for name, data in blobs.items()],
+        [(version, name, data) for name, data in built.blobs.items()],
     )
     return version
 
@@ -256,7 +324,16 @@ async def load_index(db_path: Path | str) -> StoredIndex:
         await db.rollback()
     finally:
         await db.close()
-    return StoredIndex(version, sources, passages, texts, blobs)
+    return StoredIndex(
+        version,
+        sources,
+        passages,
+        texts,
+        blobs,
+        CorpusProfile.from_json(blobs.pop("profile", None)),
+        Derived.from_json(blobs.pop("derived", None)),
+        blobs.pop("lexicon", b"").decode(),
+    )
 
 
 async def read_version(db_path: Path | str) -> int | None:

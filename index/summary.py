@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,46 +11,71 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from index.models import Disagreement, EngineError, Quote, Summary, SummarySection
+from index.tokenize import words
 
 if TYPE_CHECKING:
-    from index.engine import Engine
+    from index.engine import Snapshot
+    from index.rank import Ranking
 
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).with_name("data")
+TOPIC_WORDS = 3  # words of the sources' titles that name the subject of a summary
 
 
 @cache
 def _plan() -> dict[str, Any]:
-    return yaml.safe_load((DATA / "summary.yaml").read_text(encoding="utf-8"))
+    plan: dict[str, Any] = yaml.safe_load((DATA / "summary.yaml").read_text(encoding="utf-8"))
+    return plan
 
 
-def summarize(engine: Engine, topic: str | None = None) -> Summary:
-    """Answer each section's question; every quote appears once, every note once."""
+def summarize(snap: Snapshot, ranking: Ranking, topic: str | None = None) -> Summary:
+    """Answer each section's question; every quote appears once, every note once.
+
+    The sections are the corpus's own (``corpus.yaml``) or a general plan about the
+    subject the sources' titles share; with a topic, a plan about that topic.
+    """
+    from index.engine import answer
+
     plan = _plan()
     topic = " ".join(topic.split()) if topic else None
-    steps = plan["topic"] if topic else plan["incidents"]
+    if topic:
+        steps = plan["topic"]
+    elif snap.lexicon.profile.summary:
+        steps = list(snap.lexicon.profile.summary)
+    else:
+        steps = plan["incidents"]
+    subject = topic or corpus_topic(snap)
     per_section = int(plan.get("per_section", 3))
     used: set[tuple[str, int]] = set()
     sections: list[SummarySection] = []
     notes: dict[tuple[str, str], Disagreement] = {}
     for step in steps:
-        question = step["question"].format(topic=topic or "")
-        title = step["title"].format(topic=topic or "")
+        question = step["question"].format(topic=subject)
+        title = step["title"].format(topic=subject)
         try:
-            answer = engine.answer(question, k=per_section + 3)
+            result = answer(snap, question, ranking, k=per_section + 3)
         except EngineError as exc:
             log.info("summary section %r skipped: %s", title, exc)
             continue
-        if not answer.answered:
+        if not result.answered:
             continue
         fresh: list[Quote] = []
-        for q in answer.quotes:
+        for q in result.quotes:
             if (q.source_id, q.start) not in used and len(fresh) < per_section:
                 used.add((q.source_id, q.start))
                 fresh.append(q)
         if fresh:
             sections.append(SummarySection(title, tuple(fresh)))
-        for d in answer.disagreements:
+        for d in result.disagreements:
             notes.setdefault((d.facet, d.note), d)
     return Summary(topic, tuple(sections), tuple(notes.values()))
+
+
+def corpus_topic(snap: Snapshot) -> str:
+    """The words most of the sources' titles share ("ice confrontations massachusetts")."""
+    stop = snap.lexicon.language.stopwords | snap.lexicon.language.filler
+    seen: Counter[str] = Counter()
+    for s in snap.sources:
+        seen.update({w.surface for w in words(s.label) if w.surface not in stop and w.surface.isalpha()})
+    return " ".join(w for w, _ in seen.most_common(TOPIC_WORDS)) or "the sources"

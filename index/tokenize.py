@@ -1,9 +1,9 @@
 """One tokenizer for passages and questions.
 
-Text is Unicode-normalized (curly quotes, dashes), lower-cased, split into words
-that keep forms like ``287(g)``, ``2025`` and ``16-year-old`` usable, stemmed with
-Snowball, and spelling variants / synonyms from ``data/synonyms.yaml`` are folded
-into one term. Stop words come from ``data/stopwords.txt``.
+Text is Unicode-normalized (curly quotes, dashes, invisible characters), lower-cased,
+split into words that keep forms like ``287(g)``, ``2025`` and ``16-year-old`` usable,
+stemmed with Snowball, and synonym groups are folded into one term. The stop words and
+groups come from a :class:`~index.lexicon.Lexicon` (English plus the corpus's own).
 """
 
 from __future__ import annotations
@@ -11,17 +11,13 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 
 import Stemmer
-import yaml
 
 log = logging.getLogger(__name__)
-
-DATA = Path(__file__).with_name("data")
 
 _TRANSLATE = str.maketrans(
     {
@@ -45,6 +41,10 @@ _TRANSLATE = str.maketrans(
     }
 )
 
+# Characters that do not show and must not split or change a word: soft hyphen, zero-width
+# spaces and joiners, word joiner, bidi controls, byte-order mark.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
 # 287(g); 1-844-363-1423; 8-9; 16-year-old; u.s.; words with inner apostrophes.
 _WORD = re.compile(
     r"\d+\([a-z]\)"
@@ -53,8 +53,8 @@ _WORD = re.compile(
 
 
 def straighten(text: str) -> str:
-    """NFKC with straight quotes and hyphens; case kept (names and places need it)."""
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    """NFKC with straight quotes and hyphens, invisible characters removed; case kept."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
 
 
 def normalize(text: str) -> str:
@@ -74,11 +74,19 @@ class Word:
 def words(text: str) -> list[Word]:
     """Split normalized text into words; offsets refer to ``text``.
 
-    NFKC can change lengths for rare characters; the offsets are exact for the
-    characters these sources use, and only used to point at sentences.
+    Invisible characters inside a word ("Wor\u00adcester") are skipped and offsets still
+    point into ``text``. NFKC can change lengths for rare characters (ligatures); offsets
+    are exact for all others.
     """
+    if _INVISIBLE.search(text):
+        keep = [i for i, c in enumerate(text) if not _INVISIBLE.match(c)]
+        keep.append(len(text))
+        return [
+            Word(w.surface, keep[w.start], keep[w.end - 1] + 1 if w.end > w.start else keep[w.start])
+            for w in words("".join(text[i] for i in keep[:-1]))
+        ]
     out: list[Word] = []
-    for m in _WORD.finditer(normalize(text)):
+    for m in _WORD.finditer(unicodedata.normalize("NFKC", text).translate(_TRANSLATE).lower()):
         w = m.group()
         if "'" in w or "." in w:
             if w.endswith("'s"):
@@ -100,10 +108,13 @@ class Tokenizer:
         stopwords: Iterable[str],
         synonym_groups: Sequence[Sequence[str]],
         light: Sequence[str] = (),
+        lemmas: Mapping[str, str] | None = None,
     ) -> None:
         self._stemmer = Stemmer.Stemmer("english")
         self._stem_cache: dict[str, str] = {}
         self.stopwords = frozenset(normalize(w) for w in stopwords)
+        # Irregular forms a stemmer cannot relate ("bought" -> "buy"), unless the base is a stop word.
+        self._lemmas = {k: v for k, v in (lemmas or {}).items() if v not in self.stopwords}
         # Phrase (tuple of stems) -> canonical term, longest phrases tried first.
         self._phrases: dict[tuple[str, ...], str] = {}
         for group in synonym_groups:
@@ -123,21 +134,14 @@ class Tokenizer:
         # notes read them per question): remember recent ones.
         self._cached_terms = lru_cache(maxsize=65536)(self._terms)
 
-    @classmethod
-    def from_files(cls, data_dir: Path = DATA) -> Tokenizer:
-        stop = [
-            line.strip()
-            for line in (data_dir / "stopwords.txt").read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")
-        ]
-        raw = yaml.safe_load((data_dir / "synonyms.yaml").read_text(encoding="utf-8")) or {}
-        return cls(stop, raw.get("groups") or [], raw.get("light") or [])
-
     def stem(self, word: str) -> str:
         cached = self._stem_cache.get(word)
         if cached is None:
-            # Numbers, 287(g) and 16-year-old stay as written.
-            cached = word if any(c.isdigit() for c in word) else self._stemmer.stemWord(word.replace("'", ""))
+            # Numbers and 16-year-old stay as written; "287(g)" is "287g", as people type it.
+            if any(c.isdigit() for c in word):
+                cached = word.replace("(", "").replace(")", "")
+            else:
+                cached = self._stemmer.stemWord(word.replace("'", ""))
             self._stem_cache[word] = cached
         return cached
 
@@ -145,6 +149,7 @@ class Tokenizer:
         return [self._stem_one(w.surface) for w in words(text)]
 
     def _stem_one(self, surface: str) -> str:
+        surface = self._lemmas.get(surface, surface)
         if "-" in surface and not surface[0].isdigit():
             return self.stem(surface.replace("-", ""))
         return self.stem(surface)
@@ -188,9 +193,3 @@ class Tokenizer:
 
     def _terms(self, text: str) -> tuple[str, ...]:
         return tuple(t for t, _ in self.analyze(text))
-
-
-@cache
-def default_tokenizer() -> Tokenizer:
-    """The project's tokenizer, built from ``index/data``."""
-    return Tokenizer.from_files()

@@ -1,8 +1,8 @@
 """Values a sentence states: counts, places, person names, and a claim's polarity.
 
-Each extractor is a plain function over one sentence. Word lists and rules come from
-``data/disagree.yaml`` and ``data/places.yaml`` (see ``rules()`` and ``gazetteer()``).
-Dates live in ``index.values_dates``.
+A :class:`FactReader` is built from a :class:`~index.lexicon.Lexicon` (English word lists
+from ``data/facts.yaml``, places from ``data/world_places.yaml`` and the corpus's own
+``corpus.yaml``) and reads one sentence at a time. Dates live in ``index.values_dates``.
 """
 
 from __future__ import annotations
@@ -11,19 +11,22 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import Any
+from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import jellyfish
-import yaml
 from rapidfuzz.distance import Levenshtein
 
-from index.tokenize import straighten
+from index.tokenize import straighten, words
+from index.values_dates import DateReader, DateValue
+
+if TYPE_CHECKING:
+    from index.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
-DATA = Path(__file__).with_name("data")
+SENTENCE_CACHE = 50_000  # sentences whose readings each reader remembers
 
 
 def clean(text: str) -> str:
@@ -36,7 +39,7 @@ def clean(text: str) -> str:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Rules:
-    """The word lists of data/disagree.yaml, lower case."""
+    """The word lists of data/facts.yaml, lower case."""
 
     months: Mapping[str, int]
     weekdays: Mapping[str, int]
@@ -60,8 +63,6 @@ class Rules:
     roles: Mapping[str, str]
     not_names: frozenset[str]
     name_max_edits: int
-    question_words: frozenset[str]
-    generic_terms: tuple[str, ...]
     facet_labels: Mapping[str, str]
 
 
@@ -69,10 +70,8 @@ def _strs(raw: Any) -> tuple[str, ...]:
     return tuple(str(x).lower() for x in (raw or ()))
 
 
-@cache
-def rules(path: Path = DATA / "disagree.yaml") -> Rules:
-    """Load the detector's word lists (once)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def load_rules(raw: Mapping[str, Any]) -> Rules:
+    """The word lists of ``data/facts.yaml``, lower case."""
 
     def pairs(key: str) -> dict[str, tuple[int, int]]:
         return {str(k).lower(): (int(v[0]), int(v[1])) for k, v in (raw.get(key) or {}).items()}
@@ -100,8 +99,6 @@ def rules(path: Path = DATA / "disagree.yaml") -> Rules:
         roles={str(k).lower(): str(v) for k, v in (raw.get("roles") or {}).items()},
         not_names=frozenset(_strs(raw.get("not_names"))),
         name_max_edits=int(raw.get("name_max_edits", 2)),
-        question_words=frozenset(_strs(raw.get("question_words"))),
-        generic_terms=_strs(raw.get("generic_terms")),
         facet_labels={str(k): str(v) for k, v in (raw.get("facet_labels") or {}).items()},
     )
 
@@ -110,38 +107,10 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-def has_phrase(text_lower: str, phrases: Iterable[str]) -> bool:
-    """True when any phrase occurs in the lower-case text as whole words."""
-    return any(re.search(rf"(?<![\w]){re.escape(p)}(?![\w])", text_lower) for p in phrases)
-
-
-# --- sentences --------------------------------------------------------------------------
-
-_ABBREV = re.compile(
-    r"(?:\b(?:u\.s|mr|mrs|ms|dr|st|jr|sr|gov|sen|rep|lt|sgt|capt|no|vs|inc|co|corp|ave|rd|mt|ft|"
-    r"jan|feb|mar|apr|aug|sept|sep|oct|nov|dec|approx|est|a\.m|p\.m|e\.g|i\.e|etc)|\b[A-Z])\.$",
-    re.I,
-)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Lines, then sentences; abbreviations ("U.S.", "p.m.", "Kevin F.") do not end one."""
-    out: list[str] = []
-    for raw in clean(text).splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        start = 0
-        for m in re.finditer(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])", line):
-            head = line[start : m.end()]
-            if _ABBREV.search(line[max(start, m.start() - 6) : m.start() + 1]) and m.group()[0] == ".":
-                continue
-            out.append(head.strip())
-            start = m.end()
-        tail = line[start:].strip()
-        if tail:
-            out.append(tail)
-    return out
+def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of the phrases as whole words (None for no phrases)."""
+    alt = _alt(phrases)
+    return re.compile(rf"(?<![\w])(?:{alt})(?![\w])") if alt else None
 
 
 # --- counts -----------------------------------------------------------------------------
@@ -172,245 +141,178 @@ class CountValue:
 
 def counts_agree(a: CountValue, b: CountValue) -> bool:
     """Same figure, written two ways ("two" / "2" / "about 2"); different figures differ,
-    even when both are approximate ("dozens" / "about 40")."""
+    even when both are approximate ("dozens" / "about 40"). A hedged figure ("more than
+    20") agrees with any figure it admits ("23")."""
     if a.hedge == "magnitude" or b.hedge == "magnitude":
         return a.hedge == b.hedge and a.label == b.label
+    for x, y in ((a, b), (b, a)):
+        if x.hedge == "more" and y.hedge in ("exact", "approx") and y.anchor > x.anchor:
+            return True
+        if x.hedge == "less" and y.hedge in ("exact", "approx") and y.anchor < x.anchor:
+            return True
     if a.anchor != b.anchor:
         return False
     return {a.hedge, b.hedge} != {"more", "less"}
 
 
 _SKIP_AFTER = re.compile(
-    r"^(?:-?year|-?years?\s+old|%|percent|p\.?m\b|a\.?m\b|\(|th\b|st\b|nd\b|rd\b|-\d|/|:\d|,\d|"
+    r"^(?:-?year|-?years?\s+old|-?month|%|percent|p\.?m\b|a\.?m\b|\(|th\b|st\b|nd\b|rd\b|-\d|/|:\d|,\d|"
     r"days?\b|hours?\b|minutes?\b|weeks?\b|months?\b|years?\b|miles?\b|feet\b|dollars?\b)",
     re.I,
 )
-
-
-@cache
-def _count_regex() -> re.Pattern[str]:
-    r = rules()
-    hedge_words = [w for ws in r.hedges.values() for w in ws]
-    numbers = _alt(r.number_words)
-    mags = _alt(r.magnitude_words)
-    return re.compile(
-        rf"(?<![\w$#.,/-])(?:(?P<hedge>{_alt(hedge_words)})\s+)?"
-        rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{numbers})(?:[-\s](?:{numbers}))?|{mags})"
-        rf"(?P<plus>\+)?(?![\w])"
-    )
-
-
-def _noun_after(rest: str, focus_nouns: Sequence[str]) -> str:
-    """The counted noun in the few words after a figure ("of" and adjectives skipped)."""
-    ws = re.findall(r"[a-z][a-z'-]*", rest.lower())[:5]
-    if ws and ws[0] == "of":
-        ws = ws[1:]
-        if ws and ws[0] in {"the", "them", "these", "those"}:
-            ws = ws[1:]
-    r = rules()
-    for w in ws[:3]:
-        if w in r.person_nouns or any(_same_word(w, f) for f in focus_nouns):
-            return w
-    return ws[0] if ws else ""
-
-
-def _same_word(a: str, b: str) -> bool:
-    from index.tokenize import default_tokenizer
-
-    t = default_tokenizer()
-    return t.tokens(a) == t.tokens(b) and bool(t.tokens(a))
-
-
-def _enumerated_people(low: str) -> list[tuple[int, str, int]]:
-    """ "a 16-year-old and another woman" -> (position, text, 2): a list of single people."""
-    r = rules()
-    nouns = _alt(r.person_nouns)
-    item = rf"(?:a|an|another|one other|one|his|her|their)\s+(?:[a-z'-]+\s+){{0,2}}?(?:\d+-year-old|{nouns})\b"
-    chain = re.compile(rf"\b{item}(?:\s*,\s*{item})*\s*,?\s+and\s+{item}")
-    out = []
-    for m in chain.finditer(low):
-        n = len(re.findall(r"\b(?:a|an|another|one other|one|his|her|their)\s", m.group()))
-        out.append((m.start(), m.group(), n))
-    return out
-
-
-def extract_counts(sentence: str, focus_nouns: Sequence[str] = ()) -> list[CountValue]:
-    """Figures in a sentence with their hedge and counted noun; vague words are skipped.
-
-    Years, ages ("16-year-old"), times, percentages and phone numbers are not counts.
-    """
-    text = clean(sentence)
-    low = text.lower()
-    r = rules()
-    aggregate = has_phrase(low, r.aggregate_cues)
-    out: list[tuple[int, CountValue]] = []
-    spans: list[tuple[int, int]] = []
-    for pos, surface, n in _enumerated_people(low):
-        out.append((pos, CountValue(surface, float(n), "exact", "people", aggregate)))
-        spans.append((pos, pos + len(surface)))
-    for m in _count_regex().finditer(low):
-        if any(a <= m.start() < b for a, b in spans):
-            continue
-        num = m["num"]
-        after = low[m.end() :].lstrip()
-        if _SKIP_AFTER.match(low[m.end() :]) or _SKIP_AFTER.match(after):
-            continue
-        if re.match(r"(?:19|20)\d\d$", num):
-            continue  # a year
-        before = low[max(0, m.start() - 12) : m.start()]
-        if re.search(rf"\b(?:{_alt(r.months)})\.?\s*$", before) or re.match(rf"(?:{_alt(r.months)})\b", after):
-            continue  # part of a date
-        if num in {"one", "a single", "single"}:
-            continue  # "one of the most notable", "just about one arrest": rarely a figure
-        hedge = "exact"
-        if m["hedge"]:
-            hedge = next(k for k, ws in r.hedges.items() if m["hedge"] in ws)
-        if m["plus"] or re.match(rf"(?:{_alt(r.hedge_suffix_more)})\b", after):
-            hedge = "more"
-        label = ""
-        if num in r.magnitude_words:
-            lo, hi = r.magnitude_words[num]
-            anchor = float(lo)
-            if num.startswith("a ") and hedge == "exact":
-                hedge = "approx"
-                anchor = float(lo + hi) / 2
-            else:
-                hedge, label = "magnitude", num
-        elif num[0].isdigit():
-            anchor = float(num.replace(",", ""))
-        else:
-            parts = [r.number_words[p] for p in re.split(r"[-\s]", num) if p in r.number_words]
-            if num in r.number_words:
-                anchor = float(r.number_words[num])
-            elif len(parts) == 2 and parts[1] in (12, 100, 1000):
-                anchor = float(parts[0] * parts[1])  # "two dozen", "three hundred"
-            else:
-                anchor = float(sum(parts))
-        noun = _noun_after(after, focus_nouns)
-        word = m["hedge"] if m["hedge"] and hedge != "magnitude" and not m["plus"] else ""
-        out.append((m.start(), CountValue(m.group().strip(), anchor, hedge, noun, aggregate, label, word)))
-    out.sort(key=lambda x: x[0])
-    return [v for _, v in out]
-
-
-def noun_matches(value_noun: str, wanted: Sequence[str], verb_terms: Sequence[str] = ()) -> bool:
-    """Does a counted noun count what the question counts?
-
-    Same word (stemmed), or a generic person noun ("people") for a specific one
-    ("protesters"); officers never match civilians; "arrests" counts "people arrested".
-    """
-    if not wanted:
-        return bool(value_noun)
-    r = rules()
-    for w in wanted:
-        if _same_word(value_noun, w):
-            return True
-        if value_noun in r.officer_nouns or w in r.officer_nouns:
-            continue
-        if (value_noun in r.generic_person_nouns and w in r.person_nouns) or (
-            w in r.generic_person_nouns and value_noun in r.person_nouns
-        ):
-            return True
-    from index.tokenize import default_tokenizer
-
-    vt = set(default_tokenizer().tokens(value_noun))
-    return bool(vt) and bool(vt & set(verb_terms))
+_YEAR = re.compile(r"(?:19|20)\d\d$")
+_WORDS = re.compile(r"[a-z][a-z'-]*")
+_ARTICLE = re.compile(r"\b(?:a|an|another|one other|one|his|her|their)\s")
 
 
 # --- places -----------------------------------------------------------------------------
 
 
+class PlaceKind(StrEnum):
+    """How large a place is; places are compared with places of the same size."""
+
+    COUNTRY = "country"
+    STATE = "state"
+    REGION = "region"
+    COUNTY = "county"
+    CITY = "city"
+    LOCAL = "local"  # a street, building, park or neighbourhood
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A place and what contains it, nearest first."""
+    """A place and what contains it."""
 
     name: str
-    kind: str  # city | county | state | region
+    kind: PlaceKind
     within: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Gazetteer:
-    places: Mapping[str, Place]  # by name and by alias
+    """Places by name: everywhere (``world_places.yaml``) and the corpus's own (``corpus.yaml``)."""
+
+    places: Mapping[str, Place]
     ambiguous: frozenset[str]
-    pattern: re.Pattern[str]
+    by_lower: Mapping[str, str]  # "new bedford" -> "New Bedford"
+    max_words: int
+    first_words: frozenset[str]  # first words of names of two or more words ("New" of "New Bedford")
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Places written in ``text`` as the gazetteer writes them: (start, end, name), longest first."""
+        out: list[tuple[int, int, str]] = []
+        for run in _CAPITALIZED_RUN.finditer(text):
+            toks = list(_NAME_PART.finditer(run.group()))
+            i = 0
+            while i < len(toks):
+                for n in range(min(self.max_words, len(toks) - i), 0, -1):
+                    a = run.start() + toks[i].start()
+                    b = run.start() + toks[i + n - 1].end()
+                    name = text[a:b]
+                    if name not in self.places:
+                        name = name.rstrip(".,")  # "… and New Bedford." ends a sentence
+                        b = a + len(name)
+                    if name in self.places:
+                        out.append((a, b, name))
+                        i += n - 1
+                        break
+                i += 1
+        return out
+
+    def in_lowercase(self, text: str) -> list[str]:
+        """Places named in ``text`` whatever its case ("worcester"), longest names first;
+        ambiguous names ("Chelsea", "Reading") only where they are capitalized."""
+        ws = re.findall(r"[\w'.-]+", text)
+        low = [w.lower().strip(".") for w in ws]
+        out: list[str] = []
+        i = 0
+        while i < len(ws):
+            for n in range(min(self.max_words, len(ws) - i), 0, -1):
+                name = self.by_lower.get(" ".join(low[i : i + n]))
+                if name is None:
+                    continue
+                if name in self.ambiguous and " ".join(ws[i : i + n]).strip(".") != name:
+                    continue
+                if name not in out:
+                    out.append(name)
+                i += n - 1
+                break
+            i += 1
+        return out
 
     def inside(self, inner: str, outer: str) -> bool:
         """True when ``inner`` is ``outer`` or lies within it."""
+        if inner == outer:
+            return True
         a, b = self.places.get(inner), self.places.get(outer)
         if a is None or b is None:
-            return inner == outer
+            return False
         return a.name == b.name or b.name in a.within
 
     def related(self, a: str, b: str) -> bool:
         """One place contains the other (or they are the same)."""
         return self.inside(a, b) or self.inside(b, a)
 
+    @classmethod
+    def build(cls, world: Mapping[str, Any], local: Mapping[str, Any]) -> Gazetteer:
+        places: dict[str, Place] = {}
+        for name, code in (world.get("us_states") or {}).items():
+            places[str(name)] = Place(str(name), PlaceKind.STATE, ("United States",))
+            places.setdefault(f"{code}", places[str(name)]) if len(str(code)) > 2 else None
+        for name in world.get("countries") or ():
+            places[str(name)] = Place(str(name), PlaceKind.COUNTRY)
+        for table in ("us_cities", "world_cities"):
+            for name, within in (world.get(table) or {}).items():
+                if str(name) not in places:
+                    places[str(name)] = Place(str(name), PlaceKind.CITY, tuple(str(w) for w in within))
 
-@cache
-def gazetteer(path: Path = DATA / "places.yaml") -> Gazetteer:
-    """Places from data/places.yaml with their counties, states and regions."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    places: dict[str, Place] = {}
-    region_of_county: dict[str, list[str]] = {}
-    for region, members in (raw.get("regions") or {}).items():
-        for m in members:
-            region_of_county.setdefault(str(m), []).append(str(region))
-    for state, aliases in (raw.get("states") or {}).items():
-        regions = tuple(region_of_county.get(state, ()))
-        places[state] = Place(state, "state", regions)
-        for a in aliases or ():
-            if len(str(a)) > 2:  # two-letter codes collide with words ("OR", "ME")
-                places[str(a)] = places[state]
-    for state, counties in (raw.get("counties") or {}).items():
-        for county, towns in (counties or {}).items():
-            c_regions = tuple(region_of_county.get(county, ()))
-            places[county] = Place(county, "county", (state, *c_regions))
-            for town in towns or ():
-                places[str(town)] = Place(str(town), "city", (county, state, *c_regions))
-    for city, state in (raw.get("other_cities") or {}).items():
-        places[str(city)] = Place(str(city), "city", (str(state),))
-    for region, members in (raw.get("regions") or {}).items():
-        states = {places[m].within[0] if places[m].kind == "county" else m for m in members if m in places}
-        within = (
-            tuple(sorted(s for s in states if places.get(s) and places[s].kind == "state")) if len(states) == 1 else ()
-        )
-        places[str(region)] = Place(str(region), "region", within)
-    names = sorted(places, key=len, reverse=True)
-    pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(n) for n in names)})(?![\w-])")
-    return Gazetteer(places, frozenset(str(a) for a in raw.get("ambiguous") or ()), pattern)
+        def walk(node: Any, chain: tuple[str, ...]) -> None:
+            items = node.items() if isinstance(node, dict) else ((str(x), None) for x in node or ())
+            for raw_name, children in items:
+                name = str(raw_name)
+                known = places.get(name)
+                kind: PlaceKind
+                if known is not None and known.kind in (PlaceKind.STATE, PlaceKind.COUNTRY):
+                    kind = known.kind
+                elif re.search(r"\b(?:County|Parish|Borough|Shire)$", name):
+                    kind = PlaceKind.COUNTY
+                elif children:
+                    kind = PlaceKind.REGION
+                else:
+                    kind = PlaceKind.CITY
+                outer = tuple(dict.fromkeys([*chain, *(known.within if known else ())]))
+                places[name] = Place(name, kind, outer)
+                if children:
+                    walk(children, (name, *chain))
+
+        walk(local, ())
+        ambiguous = frozenset(str(a) for a in world.get("ambiguous") or ()) - set(_names_in(local))
+        by_lower = {n.lower(): n for n in places if len(n) >= 4}
+        firsts = frozenset(n.split()[0] for n in places if " " in n)
+        return cls(places, ambiguous, by_lower, max((len(n.split()) for n in places), default=1), firsts)
 
 
+def _names_in(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [str(k) for k in node] + [n for v in node.values() for n in _names_in(v)]
+    return [str(x) for x in node or ()]
+
+
+# Runs of capitalized words (with the small words place names contain: "Manchester-by-the-Sea",
+# "Martha's Vineyard", "Washington, D.C."), in which gazetteer names are looked up.
+_CAPITALIZED_RUN = re.compile(r"[A-Z][\w'.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+|the[ \t]+)?[A-Z][\w'.-]*)*")
+_NAME_PART = re.compile(r"[^\s]+")
 _PLACE_CUE = re.compile(r"(?:\b(?:in|at|near|from|across|of|like|including|and|to|outside|around)|,)\s*$", re.I)
-
-
-def extract_places(sentence: str) -> list[Place]:
-    """Places a sentence names, in order; names inside organization names are skipped
-    ("Lynn Police Department", "Worcester Community Action", "Essex County Sheriff")."""
-    text = clean(sentence)
-    g = gazetteer()
-    out: list[Place] = []
-    for m in g.pattern.finditer(text):
-        name = m.group()
-        after = text[m.end() :]
-        if re.match(r"(?:'s)?\s+(?:[A-Z][a-z]+|[A-Z]{2,})\b", after):
-            nxt = re.match(r"(?:'s)?\s+(\S+)", after)
-            word = nxt.group(1).strip(",.:;") if nxt else ""
-            if word not in g.places and not any(p.startswith(word + " ") for p in g.places):
-                continue
-        if name in g.ambiguous and not _PLACE_CUE.search(text[: m.start()]):
-            continue
-        place = g.places[name]
-        if all(p.name != place.name for p in out):
-            out.append(place)
-    return out
-
-
-def finest(places: Iterable[Place]) -> list[Place]:
-    """Drop places that contain another place of the same list (keep "Worcester", not "Massachusetts")."""
-    ps = list(places)
-    g = gazetteer()
-    return [p for p in ps if not any(q.name != p.name and g.inside(q.name, p.name) for q in ps)]
+# A street, building or neighbourhood: capitalized words ending in a place word ("Eureka Street",
+# "Linden Court", "Marlow Falls High School"), or capitalized words after "in/at/near …".
+_LOCAL_SUFFIX = (
+    r"Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Court|Boulevard|Blvd\.|Drive|Terrace|Way|Place|Square|Plaza|Park|"
+    r"Gate|Bridge|Station|School|High School|Hospital|Apartments|Building|Center|Centre|Hall|Mall|Yard|District|"
+    r"Heights|Village|Common|Green|Field|Stadium|Arena|Pier|Harbor|Harbour|Market"
+)
+_CAP = r"[A-Z][a-z'’-]+"
+_LOCAL = re.compile(rf"(?<![\w-])(?:{_CAP}\s+){{1,3}}(?:{_LOCAL_SUFFIX})(?![\w-])")
+_AFTER_PREP = re.compile(rf"\b(?i:in|at|near|outside|across|from|around)\s+(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}})")
 
 
 # --- names ------------------------------------------------------------------------------
@@ -429,16 +331,10 @@ class NameMention:
 
 _NAME_TOKEN = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
 _NAME = rf"(?P<name>(?:{_NAME_TOKEN}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN})"
-
-
-@cache
-def _role_regex() -> re.Pattern[str]:
-    """A title word; only the title ignores case, names must be capitalized."""
-    return re.compile(rf"(?<![\w.])(?i:{_alt(rules().roles)})(?![\w])\.?")
-
-
 _AFTER_ROLE = re.compile(rf"^(?:\s+(?:for|of)\s+(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)??)?\s+{_NAME}(?![\w-])")
 _CTX_BEFORE = re.compile(r"(?:[A-Z][\w.'-]*\s+){1,4}$")
+_NAME_WORD = re.compile(rf"(?<![\w-]){_NAME_TOKEN}(?![\w-])")
+_CORRECT = "correct"
 
 
 def _inside_quotes(text: str, pos: int) -> bool:
@@ -455,45 +351,7 @@ def looks_like_heading(sentence: str) -> bool:
     return len(ws) <= 14 and caps / len(ws) >= 0.6
 
 
-def extract_names(sentence: str) -> list[NameMention]:
-    """People introduced by a title ("Sheriff Kevin Coppinger", "U.S. Attorney Leah Foley").
-
-    Headings are skipped: in Title Case a following word looks like a name.
-    """
-    text = clean(sentence)
-    if looks_like_heading(text):
-        return []
-    r = rules()
-    g = gazetteer()
-    out: list[NameMention] = []
-    for m in _role_regex().finditer(text):
-        role_word = m.group().rstrip(".").lower()
-        after = _AFTER_ROLE.match(text[m.end() :])
-        if not after:
-            continue
-        keep: list[str] = []
-        for t in after["name"].split():
-            low = t.lower().strip(".")
-            if low in r.not_names or low in r.roles:
-                break
-            keep.append(t)
-        if not keep or len(keep[-1]) < 3 or not keep[-1][0].isupper() or keep[-1] in g.places:
-            continue
-        before = _CTX_BEFORE.search(text[: m.start()])
-        ctx = (before.group() if before else "") + m.group()
-        out.append(
-            NameMention(
-                " ".join(keep),
-                keep[-1],
-                r.roles.get(role_word, role_word),
-                ctx.strip(),
-                _inside_quotes(text, m.end() + after.start("name")),
-            )
-        )
-    return out
-
-
-def same_person_name(a: str, b: str) -> bool:
+def same_person_name(a: str, b: str, max_edits: int = 2) -> bool:
     """Spelling variants of one surname: small edit distance or the same phonetic key
     (Metaphone / NYSIIS; Soundex is not used: it keeps the first letter, C ≠ K)."""
     x, y = a.lower(), b.lower()
@@ -501,73 +359,323 @@ def same_person_name(a: str, b: str) -> bool:
         return True
     if min(len(x), len(y)) < 4:
         return False
-    if Levenshtein.distance(x, y) <= rules().name_max_edits:
+    if Levenshtein.distance(x, y) <= max_edits:
         return True
     return jellyfish.metaphone(x) == jellyfish.metaphone(y) or jellyfish.nysiis(x) == jellyfish.nysiis(y)
 
 
-def surname_mentions(sentence: str, variants: Iterable[str]) -> list[tuple[str, bool]]:
-    """Capitalized uses of any spelling similar to ``variants``: (spelling, inside quotes)."""
-    text = clean(sentence)
-    vs = list(variants)
-    out: list[tuple[str, bool]] = []
-    for m in re.finditer(rf"(?<![\w-]){_NAME_TOKEN}(?![\w-])", text):
-        w = m.group()
-        w = w[:-2] if w.endswith("'s") else w
-        if any(same_person_name(w, v) for v in vs):
-            out.append((w, _inside_quotes(text, m.start())))
-    return out
+# --- the reader -------------------------------------------------------------------------
 
 
-def misspelling_flags(sentence: str, variants: Iterable[str]) -> set[str]:
-    """Spellings a sentence says are wrong: "Coppinger (frequently misspelled as "Koppinger")",
-    ""Koppinger" is a common error. His correct surname is Coppinger."."""
-    text = clean(sentence)
-    low = text.lower()
-    r = rules()
-    if not has_phrase(low, r.misspelling_cues) and "misspel" not in low:
-        return set()
-    used = surname_mentions(text, variants)
-    spellings = {w for w, _ in used}
-    if len(spellings) < 1:
-        return set()
-    quoted = {w for w, q in used if q}
-    correct = set()
-    for w in spellings:
-        if re.search(rf"\bcorrect\w*\s+(?:\w+\s+){{0,3}}(?:is|was|:)?\s*\"?{re.escape(w)}", text, re.I):
-            correct.add(w)
-    if quoted:
-        return quoted - correct
-    # "Coppinger, often misspelled Koppinger": the spelling after the cue is the wrong one.
-    cue = re.search(rf"(?:{_alt(r.misspelling_cues)}|misspel\w*)", low)
-    after = {w for w in spellings if cue and low.find(w.lower(), cue.end()) >= 0}
-    return (after or spellings) - correct if len(spellings) > 1 or after else set()
+class FactReader:
+    """Reads dates, counts, places, names and claims from one sentence at a time.
 
+    Built once per :class:`~index.lexicon.Lexicon`: its patterns are compiled here, and it
+    holds no state that changes, so one reader serves every thread.
+    """
 
-# --- claims -----------------------------------------------------------------------------
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.rules = r = load_rules(lexicon.language.facts)
+        self.tokenizer = lexicon.tokenizer
+        self.gazetteer = Gazetteer.build(lexicon.language.places, lexicon.profile.places)
+        self.date_reader = DateReader(r)
+        hedge_words = [w for ws in r.hedges.values() for w in ws]
+        numbers = _alt(r.number_words)
+        self._count = re.compile(
+            rf"(?<![\w$#.,/-])(?:(?P<hedge>{_alt(hedge_words)})\s+)?"
+            rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{numbers})(?:[-\s](?:{numbers}))?|{_alt(r.magnitude_words)})"
+            rf"(?P<plus>\+)?(?![\w])"
+        )
+        months = _alt(r.months)
+        self._month_before = re.compile(rf"\b(?:{months})\.?\s*$")
+        self._month_after = re.compile(rf"(?:{months})\b")
+        self._more_after = re.compile(rf"(?:{_alt(r.hedge_suffix_more)})\b")
+        item = (
+            rf"(?:a|an|another|one other|one|his|her|their)\s+(?:[a-z'-]+\s+){{0,2}}?"
+            rf"(?:\d+-year-old|{_alt(r.person_nouns)})\b"
+        )
+        self._people_list = re.compile(rf"\b{item}(?:\s*,\s*{item})*\s*,?\s+and\s+{item}")
+        self._aggregate = phrase_regex(r.aggregate_cues)
+        self._role = re.compile(rf"(?<![\w.])(?i:{_alt(r.roles)})(?![\w])\.?")
+        self._misspelling = phrase_regex([*r.misspelling_cues, "misspel"])
+        self._misspelling_cue = re.compile(rf"(?:{_alt(r.misspelling_cues)}|misspel\w*)")
+        breaks = [re.escape(w) for w in r.clause_breaks if w.isalpha()]
+        marks = "".join(re.escape(w) for w in r.clause_breaks if not w.isalpha())
+        self._clause = re.compile(
+            rf"(?:,\s*|\s+)(?:{'|'.join(breaks)})\b" + (rf"|[{marks}]" if marks else ""), re.IGNORECASE
+        )
+        self._negation = re.compile(
+            "|".join(r"\w+n't\b" if w == "n't" else rf"(?<![\w']){re.escape(w)}(?![\w'])" for w in r.negations)
+        )
+        self._habitual = phrase_regex(r.habitual_cues)
+        # Answers read the same sentences again and again: remember recent readings.
+        self.dates = lru_cache(maxsize=SENTENCE_CACHE)(self._dates)  # type: ignore[method-assign]
+        self.places = lru_cache(maxsize=SENTENCE_CACHE)(self._places)  # type: ignore[method-assign]
+        self.names = lru_cache(maxsize=SENTENCE_CACHE)(self._names)  # type: ignore[method-assign]
+        self.counts = lru_cache(maxsize=SENTENCE_CACHE)(self._counts)  # type: ignore[method-assign]
 
+    # -- dates ------------------------------------------------------------------------------
 
-def split_clauses(sentence: str) -> list[str]:
-    """Clauses of a sentence, split where a negation stops reaching ("..., but ...")."""
-    r = rules()
-    words = [re.escape(w) for w in r.clause_breaks if w.isalpha()]
-    marks = "".join(re.escape(w) for w in r.clause_breaks if not w.isalpha())
-    pattern = rf"(?:,\s*|\s+)(?:{'|'.join(words)})\b|[{marks}]" if marks else rf"(?:,\s*|\s+)(?:{'|'.join(words)})\b"
-    return [c.strip() for c in re.split(pattern, clean(sentence), flags=re.I) if c and c.strip()]
+    def dates(self, sentence: str) -> list[DateValue]:
+        """Dates, ranges and times of day the sentence gives (none for a report's own date)."""
+        return self._dates(sentence)
 
+    def _dates(self, sentence: str) -> list[DateValue]:
+        return self.date_reader.extract(sentence)
 
-def clause_polarity(clause: str) -> int:
-    """+1 for an affirmed clause, -1 for a negated one ("did not present a judicial warrant")."""
-    low = clean(clause).lower()
-    neg = 0
-    for w in rules().negations:
-        if w == "n't":
-            neg += len(re.findall(r"\w+n't\b", low))
-        else:
-            neg += len(re.findall(rf"(?<![\w']){re.escape(w)}(?![\w'])", low))
-    return -1 if neg % 2 else 1
+    # -- counts -----------------------------------------------------------------------------
 
+    def same_word(self, a: str, b: str) -> bool:
+        ta = self.tokenizer.tokens(a)
+        return bool(ta) and ta == self.tokenizer.tokens(b)
 
-def is_habitual(clause: str) -> bool:
-    """A general statement ("ICE typically operates with...") rather than about one event."""
-    return has_phrase(clean(clause).lower(), rules().habitual_cues)
+    def _noun_after(self, rest: str, focus_nouns: Sequence[str]) -> str:
+        """The counted noun in the few words after a figure ("of" and adjectives skipped)."""
+        ws = _WORDS.findall(rest.lower())[:5]
+        if ws and ws[0] == "of":
+            ws = ws[1:]
+            if ws and ws[0] in {"the", "them", "these", "those"}:
+                ws = ws[1:]
+        for w in ws[:3]:
+            if w in self.rules.person_nouns or any(self.same_word(w, f) for f in focus_nouns):
+                return w
+        return ws[0] if ws else ""
+
+    def counts(self, sentence: str, focus_nouns: tuple[str, ...] = ()) -> list[CountValue]:
+        """Figures in a sentence with their hedge and counted noun; vague words are skipped.
+
+        Years, ages ("16-year-old"), times, percentages and phone numbers are not counts.
+        """
+        return self._counts(sentence, focus_nouns)
+
+    def _counts(self, sentence: str, focus_nouns: tuple[str, ...] = ()) -> list[CountValue]:
+        low = clean(sentence).lower()
+        r = self.rules
+        aggregate = self._aggregate is not None and self._aggregate.search(low) is not None
+        out: list[tuple[int, CountValue]] = []
+        spans: list[tuple[int, int]] = []
+        for m in self._people_list.finditer(low):
+            n = len(_ARTICLE.findall(m.group()))
+            out.append((m.start(), CountValue(m.group(), float(n), "exact", "people", aggregate)))
+            spans.append(m.span())
+        for m in self._count.finditer(low):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            num = m["num"]
+            after = low[m.end() :].lstrip()
+            if _SKIP_AFTER.match(low[m.end() :]) or _SKIP_AFTER.match(after) or _YEAR.match(num):
+                continue
+            if self._month_before.search(low[max(0, m.start() - 12) : m.start()]) or self._month_after.match(after):
+                continue  # part of a date
+            if num in {"one", "a single", "single"}:
+                continue  # "one of the most notable", "just about one arrest": rarely a figure
+            hedge = "exact"
+            if m["hedge"]:
+                hedge = next(k for k, ws in r.hedges.items() if m["hedge"] in ws)
+            if m["plus"] or self._more_after.match(after):
+                hedge = "more"
+            label = ""
+            if num in r.magnitude_words:
+                lo, hi = r.magnitude_words[num]
+                anchor = float(lo)
+                if num.startswith("a ") and hedge == "exact":
+                    hedge = "approx"
+                    anchor = float(lo + hi) / 2
+                else:
+                    hedge, label = "magnitude", num
+            elif num[0].isdigit():
+                anchor = float(num.replace(",", ""))
+            else:
+                parts = [r.number_words[p] for p in re.split(r"[-\s]", num) if p in r.number_words]
+                if num in r.number_words:
+                    anchor = float(r.number_words[num])
+                elif len(parts) == 2 and parts[1] in (12, 100, 1000):
+                    anchor = float(parts[0] * parts[1])  # "two dozen", "three hundred"
+                else:
+                    anchor = float(sum(parts))
+            noun = self._noun_after(after, focus_nouns)
+            word = m["hedge"] if m["hedge"] and hedge != "magnitude" and not m["plus"] else ""
+            out.append((m.start(), CountValue(m.group().strip(), anchor, hedge, noun, aggregate, label, word)))
+        out.sort(key=lambda x: x[0])
+        return [v for _, v in out]
+
+    def noun_matches(self, value_noun: str, wanted: Sequence[str], verb_terms: Sequence[str] = ()) -> bool:
+        """Does a counted noun count what the question counts?
+
+        Same word (stemmed), or a generic person noun ("people") for a specific one
+        ("protesters"); officers never match civilians; "arrests" counts "people arrested".
+        """
+        if not wanted:
+            return bool(value_noun)
+        r = self.rules
+        for w in wanted:
+            if self.same_word(value_noun, w):
+                return True
+            if value_noun in r.officer_nouns or w in r.officer_nouns:
+                continue
+            if (value_noun in r.generic_person_nouns and w in r.person_nouns) or (
+                w in r.generic_person_nouns and value_noun in r.person_nouns
+            ):
+                return True
+        vt = set(self.tokenizer.tokens(value_noun))
+        return bool(vt) and bool(vt & set(verb_terms))
+
+    def near_verb(self, sentence: str, value: CountValue, verbs: Sequence[str], window: int = 6) -> bool:
+        """The figure counts what the verb is about: within ``window`` words of it ("two people
+        were arrested", "the arrest of a 16-year-old and another woman"), not a crowd three
+        clauses away."""
+        low = clean(sentence).lower()
+        at = low.find(value.text.lower())
+        if at < 0:
+            return True
+        ws = words(low)
+        fig = next((i for i, w in enumerate(ws) if w.start >= at), len(ws))
+        end = fig + len(words(value.text)) + 1  # the noun after the figure
+        wanted = set(verbs)
+        verb_at = [i for i, w in enumerate(ws) if wanted & set(self.tokenizer.tokens(w.surface))]
+        return any(abs(i - fig) <= window or abs(i - end) <= window for i in verb_at)
+
+    # -- places -----------------------------------------------------------------------------
+
+    def places(self, sentence: str) -> list[Place]:
+        """Places a sentence names, in order; names inside organization names are skipped
+        ("Lynn Police Department", "Worcester Community Action", "Essex County Sheriff")."""
+        return self._places(sentence)
+
+    def _places(self, sentence: str) -> list[Place]:
+        text = clean(sentence)
+        g = self.gazetteer
+        found: list[tuple[int, Place]] = []
+        taken: list[tuple[int, int]] = []
+        for start, end, name in g.find(text):
+            after = text[end:]
+            if re.match(r"(?:'s)?\s+(?:[A-Z][a-z]+|[A-Z]{2,})\b", after):
+                nxt = re.match(r"(?:'s)?\s+(\S+)", after)
+                word = nxt.group(1).strip(",.:;") if nxt else ""
+                if word not in g.places and word not in g.first_words:
+                    continue  # "Lynn Police Department": part of an organization's name
+            if name in g.ambiguous and not _PLACE_CUE.search(text[:start]):
+                continue
+            found.append((start, g.places[name]))
+            taken.append((start, end))
+        for m in _LOCAL.finditer(text):
+            if not any(a < m.end() and m.start() < b for a, b in taken) and not looks_like_heading(text):
+                found.append((m.start(), Place(m.group(), PlaceKind.LOCAL)))
+                taken.append(m.span())
+        for m in _AFTER_PREP.finditer(text):
+            a, b = m.span("name")
+            name = m["name"]
+            if any(a < e and s < b for s, e in taken) or looks_like_heading(text):
+                continue
+            first = name.split()[0].lower()
+            if first in self.rules.months or first in self.rules.weekdays or first in self.rules.not_names:
+                continue
+            found.append((a, Place(name, PlaceKind.CITY)))
+            taken.append((a, b))
+        found.sort(key=lambda x: x[0])
+        out: list[Place] = []
+        for _, place in found:
+            if all(p.name != place.name for p in out):
+                out.append(place)
+        return out
+
+    def finest(self, places: Iterable[Place]) -> list[Place]:
+        """Drop places that contain another place of the same list (keep "Worcester", not "Massachusetts")."""
+        ps = list(places)
+        g = self.gazetteer
+        return [p for p in ps if not any(q.name != p.name and g.inside(q.name, p.name) for q in ps)]
+
+    # -- names ------------------------------------------------------------------------------
+
+    def names(self, sentence: str) -> list[NameMention]:
+        """People introduced by a title ("Sheriff Kevin Coppinger", "U.S. Attorney Leah Foley").
+
+        Headings are skipped: in Title Case a following word looks like a name.
+        """
+        return self._names(sentence)
+
+    def _names(self, sentence: str) -> list[NameMention]:
+        text = clean(sentence)
+        if looks_like_heading(text):
+            return []
+        r = self.rules
+        g = self.gazetteer
+        out: list[NameMention] = []
+        for m in self._role.finditer(text):
+            role_word = m.group().rstrip(".").lower()
+            after = _AFTER_ROLE.match(text[m.end() :])
+            if not after:
+                continue
+            keep: list[str] = []
+            for t in after["name"].split():
+                low = t.lower().strip(".")
+                if low in r.not_names or low in r.roles or t in g.places:
+                    break
+                keep.append(t)
+            if not keep or len(keep[-1]) < 3 or not keep[-1][0].isupper():
+                continue
+            before = _CTX_BEFORE.search(text[: m.start()])
+            ctx = (before.group() if before else "") + m.group()
+            out.append(
+                NameMention(
+                    " ".join(keep),
+                    keep[-1],
+                    r.roles.get(role_word, role_word),
+                    ctx.strip(),
+                    _inside_quotes(text, m.end() + after.start("name")),
+                )
+            )
+        return out
+
+    def same_person(self, a: str, b: str) -> bool:
+        return same_person_name(a, b, self.rules.name_max_edits)
+
+    def surname_mentions(self, sentence: str, variants: Iterable[str]) -> list[tuple[str, bool]]:
+        """Capitalized uses of any spelling similar to ``variants``: (spelling, inside quotes)."""
+        text = clean(sentence)
+        vs = list(variants)
+        out: list[tuple[str, bool]] = []
+        for m in _NAME_WORD.finditer(text):
+            w = m.group()
+            w = w[:-2] if w.endswith("'s") else w
+            if any(self.same_person(w, v) for v in vs):
+                out.append((w, _inside_quotes(text, m.start())))
+        return out
+
+    def misspelling_flags(self, sentence: str, variants: Iterable[str]) -> set[str]:
+        """Spellings a sentence says are wrong: "Coppinger (frequently misspelled as "Koppinger")",
+        ""Koppinger" is a common error. His correct surname is Coppinger."."""
+        text = clean(sentence)
+        low = text.lower()
+        if self._misspelling is None or not self._misspelling.search(low):
+            return set()
+        used = self.surname_mentions(text, variants)
+        spellings = {w for w, _ in used}
+        if not spellings:
+            return set()
+        quoted = {w for w, q in used if q}
+        correct = {
+            w
+            for w in spellings
+            if re.search(rf"\b{_CORRECT}\w*\s+(?:\w+\s+){{0,3}}(?:is|was|:)?\s*\"?{re.escape(w)}", text, re.I)
+        }
+        if quoted:
+            return quoted - correct
+        # "Coppinger, often misspelled Koppinger": the spelling after the cue is the wrong one.
+        cue = self._misspelling_cue.search(low)
+        after = {w for w in spellings if cue and low.find(w.lower(), cue.end()) >= 0}
+        return (after or spellings) - correct if len(spellings) > 1 or after else set()
+
+    # -- claims -----------------------------------------------------------------------------
+
+    def clauses(self, sentence: str) -> list[str]:
+        """Clauses of a sentence, split where a negation stops reaching ("..., but ...")."""
+        return [c.strip() for c in self._clause.split(clean(sentence)) if c and c.strip()]
+
+    def polarity(self, clause: str) -> int:
+        """+1 for an affirmed clause, -1 for a negated one ("did not present a judicial warrant")."""
+        return -1 if len(self._negation.findall(clean(clause).lower())) % 2 else 1
+
+    def habitual(self, clause: str) -> bool:
+        """A general statement ("ICE typically operates with...") rather than about one event."""
+        return self._habitual is not None and self._habitual.search(clean(clause).lower()) is not None

@@ -13,9 +13,12 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from typing import TYPE_CHECKING
 
-from index.values import clean, rules
+from index.tokenize import straighten as clean
+
+if TYPE_CHECKING:
+    from index.values import Rules
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +138,7 @@ def _alt(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _patterns() -> dict[str, re.Pattern[str]]:
-    r = rules()
+def _patterns(r: Rules) -> dict[str, re.Pattern[str]]:
     mon = rf"(?P<mon>{_alt(list(r.months))})\.?"
     mon2 = rf"(?P<mon2>{_alt(list(r.months))})\.?"
     wd = rf"(?:(?P<wd>{_alt(list(r.weekdays))})\.?,?\s+)?"
@@ -179,15 +181,22 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-@cache
-def _pats() -> dict[str, re.Pattern[str]]:
-    return _patterns()
+class DateReader:
+    """Reads dates with one set of English calendar words; its patterns are compiled once."""
 
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self._p = _patterns(rules)
+        self._report = (
+            re.compile(rf"(?<!\w)(?:{_alt(rules.report_date_cues)})(?!\w)") if rules.report_date_cues else None
+        )
 
-def is_report_date_sentence(sentence: str) -> bool:
-    """True when the sentence dates the report ("Published May 10, 2025"), not an event."""
-    low = clean(sentence).lower()
-    return any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", low) for c in rules().report_date_cues)
+    def is_report_date_sentence(self, sentence: str) -> bool:
+        """True when the sentence dates the report ("Published May 10, 2025"), not an event."""
+        return self._report is not None and self._report.search(clean(sentence).lower()) is not None
+
+    def extract(self, sentence: str) -> list[DateValue]:
+        return _extract_dates(self, sentence)
 
 
 def _valid(year: int | None, month: int, d1: int, d2: int) -> bool:
@@ -198,17 +207,17 @@ def _valid(year: int | None, month: int, d1: int, d2: int) -> bool:
     return d2 <= (29 if month == 2 else calendar.monthrange(2001, month)[1])
 
 
-def extract_dates(sentence: str) -> list[DateValue]:
+def _extract_dates(reader: DateReader, sentence: str) -> list[DateValue]:
     """The dates, date ranges and times a sentence gives, left to right.
 
     A time of day ("4 p.m.", "evening") joins the date of the same sentence; alone it is
     a value of its own. Nothing is returned for a sentence that dates the report.
     """
     text = clean(sentence)
-    if is_report_date_sentence(text):
+    if reader.is_report_date_sentence(text):
         return []
-    r = rules()
-    p = _pats()
+    r = reader.rules
+    p = reader._p
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, DateValue]] = []
 

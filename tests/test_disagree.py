@@ -6,12 +6,28 @@ from pathlib import Path
 
 import pytest
 
-from index.disagree import find_disagreements
-from index.models import Quote, Source
+from index.disagree import GENERIC_SHARE, find_disagreements
+from index.engine import Engine
+from index.models import Disagreement, Quote, Source
 
-SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = sorted(SEED_DIR.glob("*.txt"))
 SOURCES = {p.stem: Source(p.stem, p.stem, f"S{i}") for i, p in enumerate(SEEDS)}
 S = {f"S{i}": p.stem for i, p in enumerate(SEEDS)}
+ENGINE = Engine.from_folder(SEED_DIR)
+
+
+def notes(
+    question: str, quotes: list[Quote], sources: dict[str, Source], evidence: list[Quote] | None = None
+) -> tuple[Disagreement, ...]:
+    """The notes for ``question`` over these passages (the question parsed against the seed index)."""
+    snap = ENGINE.snapshot
+    if not question.strip():
+        return ()
+    q = ENGINE.parse(question)
+    tags = {sid: s.tag for sid, s in sources.items()}
+    generic = lambda t: snap.search.df_share(t) >= GENERIC_SHARE  # noqa: E731
+    return find_disagreements(q, [*quotes, *(evidence or [])], tags, snap.lexicon, generic)
 
 
 def seed_quote(tag: str, phrase: str) -> Quote:
@@ -47,7 +63,7 @@ def test_date_conflict_groups_range_with_date() -> None:
         seed_quote("S1", "On May 8, 2025, one of the most notable"),
         seed_quote("S2", "In July 2024, a major incident"),
     ]
-    (d,) = find_disagreements("When did the Worcester arrest happen?", quotes, SOURCES)
+    (d,) = notes("When did the Worcester arrest happen?", quotes, SOURCES)
     assert d.facet == "date"
     assert d.note == "Sources differ on the date: May 8, 2025 [S1, S4] \u00b7 July 2024 [S2]"
     assert {v.value: v.sources for v in d.values} == {
@@ -62,12 +78,12 @@ def test_place_and_incident_conflict() -> None:
         seed_quote("S3", "across Massachusetts towns like Lynn and Chelsea"),
     ]
     evidence = [seed_quote("S3", "In early 2023, ICE conducted"), seed_quote("S1", "On May 8, 2025, one of")]
-    (d,) = find_disagreements("Where did the ICE confrontations take place?", quotes, SOURCES, evidence)
+    (d,) = notes("Where did the ICE confrontations take place?", quotes, SOURCES, evidence)
     assert d.facet == "incident"
     assert "Worcester, Waltham, New Bedford" in d.note and "Lynn, Chelsea" in d.note
     assert "[S1]" in d.note and "[S3]" in d.note
     # Without dates it is a place note.
-    (p,) = find_disagreements("Where did the ICE confrontations take place?", quotes, SOURCES)
+    (p,) = notes("Where did the ICE confrontations take place?", quotes, SOURCES)
     assert p.facet == "place"
 
 
@@ -79,7 +95,7 @@ def test_spelling_note_with_misspelling_attribution() -> None:
         seed_quote("S2", "Essex County Sheriff Kevin Koppinger became a prominent voice"),
         seed_quote("S4", "Sheriff Kevin Coppinger (sometimes incorrectly referred"),
     ]
-    ds = find_disagreements("Who is the sheriff of Essex County?", quotes, SOURCES)
+    ds = notes("Who is the sheriff of Essex County?", quotes, SOURCES)
     assert facets(ds) == ["name"]
     note = ds[0].note
     assert note.startswith("The sheriff's name is spelled Coppinger [S1, S3, S4] and Koppinger [S0, S2]")
@@ -93,7 +109,7 @@ def test_claim_polarity_sanctuary() -> None:
         seed_quote("S2", "Massachusetts has long been considered a sanctuary state"),
         seed_quote("S3", "sanctuary cities like Boston restrict detainers"),
     ]
-    (d,) = find_disagreements("Is Massachusetts a sanctuary state?", quotes, SOURCES)
+    (d,) = notes("Is Massachusetts a sanctuary state?", quotes, SOURCES)
     assert d.facet == "claim"
     assert {v.sources for v in d.values} == {(S["S2"],), (S["S0"],)}
     assert d.values[0].value.startswith("yes") and d.values[1].value.startswith("no")
@@ -104,7 +120,7 @@ def test_claim_polarity_warrant() -> None:
         seed_quote("S0", "ICE agents entered the neighborhood with a warrant"),
         seed_quote("S2", "ICE officers did not show a judicial warrant"),
     ]
-    (d,) = find_disagreements("Did ICE have a warrant?", quotes, SOURCES)
+    (d,) = notes("Did ICE have a warrant?", quotes, SOURCES)
     assert d.facet == "claim" and "[S0]" in d.note and "[S2]" in d.note
 
 
@@ -113,7 +129,7 @@ def test_dozens_vs_about_40() -> None:
         made_quote("S1", "Dozens of protesters gathered outside the courthouse in Chelsea on Tuesday."),
         made_quote("S2", "About 40 protesters gathered outside the Chelsea courthouse Tuesday."),
     ]
-    (d,) = find_disagreements("How many protesters gathered at the courthouse?", quotes, MADE)
+    (d,) = notes("How many protesters gathered at the courthouse?", quotes, MADE)
     assert d.facet == "count"
     assert "dozens of protesters [S1]" in d.note and "about 40 protesters [S2]" in d.note
 
@@ -123,7 +139,7 @@ def test_evening_vs_4pm_another_day() -> None:
         made_quote("S1", "Agents detained the man in Everett on Thursday evening, witnesses said."),
         made_quote("S2", "The man was detained in Everett at 4 p.m. Friday, according to ICE."),
     ]
-    (d,) = find_disagreements("When was the man detained in Everett?", quotes, MADE)
+    (d,) = notes("When was the man detained in Everett?", quotes, MADE)
     assert d.facet == "date" and "[S1]" in d.note and "[S2]" in d.note
 
 
@@ -132,7 +148,7 @@ def test_different_incidents_in_date_question() -> None:
         made_quote("S1", "On May 8, 2025, agents arrested a mother in Worcester."),
         made_quote("S2", "In March 2023, agents arrested a mother in Lynn."),
     ]
-    (d,) = find_disagreements("When did agents arrest the mother?", quotes, MADE)
+    (d,) = notes("When did agents arrest the mother?", quotes, MADE)
     assert d.facet == "incident"
     assert "Worcester" in d.note and "Lynn" in d.note
 
@@ -145,7 +161,7 @@ def test_two_people_vs_enumerated_people_agree() -> None:
         seed_quote("S4", "two people were arrested for intervening"),
         seed_quote("S1", "resulting in the arrest of a 16-year-old and another woman"),
     ]
-    assert find_disagreements("How many people were arrested in Worcester?", quotes, SOURCES) == ()
+    assert notes("How many people were arrested in Worcester?", quotes, SOURCES) == ()
 
 
 def test_same_date_two_ways() -> None:
@@ -154,7 +170,7 @@ def test_same_date_two_ways() -> None:
         made_quote("S2", "On Thursday, May 8, agents arrested a man in Chelsea, Massachusetts, in 2025."),
         made_quote("S3", "The arrest in Chelsea happened on 8 May 2025."),
     ]
-    assert find_disagreements("When was the man arrested in Chelsea?", quotes, MADE) == ()
+    assert notes("When was the man arrested in Chelsea?", quotes, MADE) == ()
 
 
 def test_coarser_date_beside_precise() -> None:
@@ -162,7 +178,7 @@ def test_coarser_date_beside_precise() -> None:
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),
         made_quote("S2", "In May 2025, agents arrested a man in Chelsea."),
     ]
-    assert find_disagreements("When was the man arrested in Chelsea?", quotes, MADE) == ()
+    assert notes("When was the man arrested in Chelsea?", quotes, MADE) == ()
 
 
 def test_count_of_a_different_thing() -> None:
@@ -171,7 +187,7 @@ def test_count_of_a_different_thing() -> None:
         made_quote("S2", "Three officers were injured and 40 people were arrested in Boston."),
         made_quote("S3", "At the protest in Boston, 3 officers were arrested."),
     ]
-    assert find_disagreements("How many people were arrested in Boston?", quotes, MADE) == ()
+    assert notes("How many people were arrested in Boston?", quotes, MADE) == ()
 
 
 def test_one_source_only() -> None:
@@ -179,7 +195,7 @@ def test_one_source_only() -> None:
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),
         made_quote("S1", "Another report said it was July 2024 in Chelsea.", 500),
     ]
-    assert find_disagreements("When was the man arrested in Chelsea?", quotes, MADE) == ()
+    assert notes("When was the man arrested in Chelsea?", quotes, MADE) == ()
 
 
 def test_totals_are_not_compared_with_one_incident() -> None:
@@ -187,7 +203,7 @@ def test_totals_are_not_compared_with_one_incident() -> None:
         seed_quote("S3", "totaling 10 arrests for obstruction"),
         seed_quote("S4", "two people were arrested for intervening"),
     ]
-    assert find_disagreements("how many protesters got arrested during the ICE operations?", quotes, SOURCES) == ()
+    assert notes("how many protesters got arrested during the ICE operations?", quotes, SOURCES) == ()
 
 
 def test_agreeing_claims_and_unasked_slots() -> None:
@@ -196,9 +212,9 @@ def test_agreeing_claims_and_unasked_slots() -> None:
         seed_quote("S4", "physically blocking ICE or police officers can lead to arrest or even injury"),
         seed_quote("S0", "did not assist ICE with arrests"),
     ]
-    assert find_disagreements("Can you get arrested for getting in the way of ICE agents?", quotes, SOURCES) == ()
-    assert find_disagreements("What did the sheriff say?", quotes, SOURCES) == ()
-    assert find_disagreements("what happened to the teenage daughter", quotes, SOURCES) == ()
+    assert notes("Can you get arrested for getting in the way of ICE agents?", quotes, SOURCES) == ()
+    assert notes("What did the sheriff say?", quotes, SOURCES) == ()
+    assert notes("what happened to the teenage daughter", quotes, SOURCES) == ()
 
 
 def test_same_name_everywhere() -> None:
@@ -206,7 +222,7 @@ def test_same_name_everywhere() -> None:
         seed_quote("S1", "U.S. Attorney Leah Foley has responded directly"),
         seed_quote("S2", "U.S. Attorney for Massachusetts Leah Foley issued a stern warning"),
     ]
-    assert find_disagreements("Who is Leah Foley?", quotes, SOURCES) == ()
+    assert notes("Who is Leah Foley?", quotes, SOURCES) == ()
 
 
 def test_report_date_is_ignored() -> None:
@@ -214,10 +230,10 @@ def test_report_date_is_ignored() -> None:
         made_quote("S1", "Published June 2, 2025. ICE agents arrested a man in Chelsea on May 8, 2025."),
         made_quote("S2", "Updated May 30, 2025: ICE agents arrested a man in Chelsea on May 8."),
     ]
-    assert find_disagreements("When was the man arrested in Chelsea?", quotes, MADE) == ()
+    assert notes("When was the man arrested in Chelsea?", quotes, MADE) == ()
 
 
 @pytest.mark.parametrize("question", ["", "hello", "What is a 287(g) agreement and does Essex County have one?"])
 def test_no_slot_no_note(question: str) -> None:
     quotes = [seed_quote("S0", "with a warrant"), seed_quote("S2", "did not present a judicial warrant")]
-    assert find_disagreements(question, quotes, SOURCES) == ()
+    assert notes(question, quotes, SOURCES) == ()

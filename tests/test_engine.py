@@ -91,7 +91,7 @@ async def test_json_contract(engine: Engine) -> None:
 
 async def test_an_empty_corpus_answers_without_crashing(seed_db: Path) -> None:
     stored = await load_index(seed_db)
-    engine = Engine.from_passages(stored.sources, [])
+    engine = Engine.from_texts(stored.sources, {s.id: "" for s in stored.sources})
     answer = await engine.ask("When did the Worcester arrest happen?")
     assert not answer.answered and answer.quotes == ()
     summary = await engine.summary()

@@ -1,0 +1,720 @@
+"""A question, analysed once: what every later stage (ranking, abstention, notes) reads.
+
+:func:`parse` turns a member's message into a :class:`ParsedQuestion`: its words with
+chat forms expanded and misspellings corrected (against English and the sources'
+words together), filler dropped, the search terms and their weights, what the
+question is anchored on (names, places, years, rare words) and whether the sources
+use each, the kind of answer it wants (its :class:`Slot`) and, for a message with
+two questions, each part.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import jellyfish
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from index.tokenize import Word, normalize, straighten, words
+
+if TYPE_CHECKING:
+    from index.lexicon import Lexicon
+    from index.search import SearchIndex
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500
+# Zipf frequencies (wordfreq): at or above COMMON a word is everyday English and never
+# "corrected"; an English word below RARE that the sources never use is something the
+# question asks about that they do not cover; between the two it is neither.
+COMMON_ZIPF = 3.0
+RARE_ZIPF = 3.0
+FIX_TO_ENGLISH_MAX_ZIPF = 2.0  # only a word rarer than this is changed into another English word
+FIX_GAIN_ZIPF = 1.0  # a correction must be this much more common than what was typed
+SPELLING_POOL = 40_000  # the most common English words a misspelling may be corrected to
+FOREIGN_MIN_WORDS = 2  # a question is in another language when at least this many words …
+FOREIGN_SHARE = 0.4  # … and this share of its words are far more common in that language
+FOREIGN_MARGIN = 1.0  # zipf by which another language must beat English for a word
+NAME_AFTER_TITLE_ZIPF = 4.0  # a word after a title ("mayor vance") is a name unless everyday English ("exec lady")
+
+
+class SlotKind(StrEnum):
+    """What kind of answer a question asks for."""
+
+    DATE = "date"
+    PLACE = "place"
+    COUNT = "count"
+    PERSON = "person"
+    NAME = "name"  # how a name is spelled
+    QUOTE = "quote"
+    CLAIM = "claim"  # yes or no
+    REASON = "why"
+    MANNER = "how"
+    AGE = "age"
+    CONTACT = "contact"  # a phone number, address or site to reach
+    ADVICE = "advice"  # what to do
+    DEFINE = "what"  # what or who something is
+
+
+class Role(StrEnum):
+    """What a question word does."""
+
+    CONTENT = "content"
+    FUNCTION = "function"  # stop words and question words
+    FILLER = "filler"  # greetings, thanks, chat interjections
+
+
+class AnchorKind(StrEnum):
+    NAME = "name"
+    PLACE = "place"
+    YEAR = "year"
+    RARE = "rare"  # a word rare in English that says what the question is about
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionWord:
+    typed: str  # as typed, normalized
+    word: str  # after chat forms and spelling: what is matched
+    role: Role
+    capitalized: bool  # capitalized inside a sentence: a name or place
+    known: bool  # the sources use it
+    zipf: float | None = None  # English frequency, looked up only for words the sources lack
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Something the question is about that the sources must also be about."""
+
+    kind: AnchorKind
+    text: str  # as the member wrote it (corrected)
+    terms: tuple[str, ...]  # its search terms
+    known: bool  # the sources use it
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """The kind of value a question asks for, and the words that say of what."""
+
+    kind: SlotKind
+    focus: tuple[str, ...] = ()  # e.g. ("people", "arrested") for "how many people were arrested"
+    nouns: tuple[str, ...] = ()  # count: the counted noun(s) as written ("people")
+    verbs: tuple[str, ...] = ()  # count: the verb's search terms ("arrest")
+    noun_terms: tuple[str, ...] = ()  # count: the counted noun's search terms ("peopl")
+    duration: bool = False  # "how long", "since when"
+    speaker: tuple[str, ...] = ()  # quote: search terms of whose words are asked for
+    subject: str = ""  # define: what is asked about, as written ("the fenwick arms")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuestion:
+    """A question as every stage of answering sees it."""
+
+    text: str  # as asked, cleaned
+    corrected: str  # chat forms expanded, misspellings corrected, filler kept
+    language: str  # "en", or the code of the language it is written in
+    words: tuple[QuestionWord, ...]
+    terms: tuple[str, ...]  # search terms (content only), in order
+    weights: tuple[tuple[str, float], ...]  # distinct terms with their weight
+    corrections: tuple[tuple[str, str], ...]
+    anchors: tuple[Anchor, ...]
+    unknown: tuple[str, ...]  # rare content words the sources never use
+    slot: Slot | None
+    places: tuple[str, ...] = ()  # places named, as the gazetteer knows them
+    roles: tuple[str, ...] = ()  # titles named ("sheriff")
+    parts: tuple[ParsedQuestion, ...] = field(default=())  # each question of a message with several
+
+    @property
+    def weight(self) -> dict[str, float]:
+        return dict(self.weights)
+
+    @property
+    def key_terms(self) -> tuple[str, ...]:
+        """Terms with weight, heaviest first (what the question is about)."""
+        return tuple(t for t, _ in sorted(self.weights, key=lambda tw: -tw[1]))
+
+
+# --- reading the words ----------------------------------------------------------------
+
+_PART_SPLIT = re.compile(r"(?<=[?!])\s+|\s*(?:\?|;)\s*")
+_WH = (
+    r"when|where|who|whom|whose|what|which|why|how|did|does|do|is|are|was|were|has|have|had|can|could|should|"
+    r"will|would"
+)
+_JOINED = re.compile(rf"[,\s]+\b(?:and also|and|also|plus|&)\s+(?=(?:{_WH})\b)", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_COUNT = re.compile(r"\bhow (?:many|much)\b(?P<rest>[^?.!]*)")
+_AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b")
+_DURATION = re.compile(r"\b(?:how long|since when)\b")
+_WHEN = re.compile(
+    r"\b(?:when|what (?:day|date|time|year|month)|which (?:day|date|year|month)|what time|how long|since when)\b"
+)
+_WHERE = re.compile(
+    r"\b(?:where|(?:which|what) (?:city|town|cities|towns|place|places|county|state|neighborhood|neighbourhood|"
+    r"street|road|gate|entrance|building|location|area|part of town))\b"
+)
+_SPELL = re.compile(r"\b(?:spell(?:ed|ing|t)?|name)\b")
+_WHO = re.compile(r"\bwho(?:m|se)?\b")
+_SAY = re.compile(r"\b(?:say|said|says|saying|statement|statements|quote|quoted|stated|tell|told|words|message)\b")
+_WHY = re.compile(r"\b(?:why|what (?:caused|prompted|led to|sparked|triggered)|reason|how come)\b")
+_HOW = re.compile(r"\bhow\b(?! (?:many|much|long|old|come)\b)")
+_CONTACT = re.compile(
+    r"\b(?:phone|number to call|number (?:do|can|should) i call|call (?:to|for)|hotline|helpline|help line|"
+    r"email|e-mail|website|web site|contact|reach (?:them|someone))\b"
+)
+_ADVICE = re.compile(
+    r"\bwhat (?:should|can|do|could|must|am|are|is) (?:i|we|you|people|residents|someone|one|witnesses)\b"
+    r"(?:\s+\w+){0,3}\s+(?:do|supposed to do)\b|\bwhat to do\b|\bhow (?:do|can|should) (?:i|we|you)\b"
+    r"|\b(?:should|can|could) (?:i|we|you|people)\b|\bis it (?:ok|okay|legal|illegal|allowed|safe)\b"
+)
+_DEFINE = re.compile(
+    r"^(?:what|who)(?: is|'s| are| was| were) "
+    r"(?P<subject>(?:(?:a|an|the) )?[\w'-]+(?: [\w'-]+){0,3}?)(?:\s+exactly)?\s*$"
+)
+_OPENING = re.compile(r"^(?:(?:so|and|but|ok|okay|well|like|um|uh|also|wait)\s+)+")
+_SPELLING = re.compile(r"\bspell(?:ed|ing|t|s)?\b")
+_EXISTS = re.compile(r"\b(?:is|are|was|were) there (?:any |a |an |some )?(?P<noun>[a-z]+)")
+_CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\b(?:or|and|but|so)\s+)(?P<w>[a-z']+)")
+_WHAT = re.compile(r"\b(?:what|which)\b")
+_SPEAKER = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+(?:say|said|tell|told|state)\b")
+_SPEAKER_BEFORE = re.compile(r"(?P<who>[\w' .-]+?)(?:'s)?\s+(?:statement|statements|words|quote|message)\b")
+_AUX = frozenset(
+    [
+        "were",
+        "was",
+        "are",
+        "is",
+        "got",
+        "get",
+        "gets",
+        "getting",
+        "have",
+        "has",
+        "had",
+        "did",
+        "do",
+        "does",
+        "been",
+        "being",
+        "be",
+        "will",
+        "would",
+        "could",
+        "can",
+    ]
+)
+_PREP = frozenset(
+    [
+        "in",
+        "at",
+        "on",
+        "during",
+        "by",
+        "for",
+        "from",
+        "to",
+        "of",
+        "with",
+        "near",
+        "after",
+        "before",
+        "since",
+        "into",
+        "across",
+        "outside",
+        "around",
+        "over",
+    ]
+)
+_PAST = frozenset(
+    ["died", "ran", "came", "went", "took", "fled", "got", "saw", "left", "made", "held", "met", "fought", "stood"]
+)
+_LIGHT_VERBS = frozenset(
+    [
+        "make",
+        "made",
+        "take",
+        "took",
+        "taken",
+        "be",
+        "been",
+        "occur",
+        "occurred",
+        "happen",
+        "happened",
+        "there",
+        "involved",
+    ]
+)
+_FILLER_NOUNS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "were",
+        "was",
+        "are",
+        "is",
+        "did",
+        "do",
+        "does",
+        "have",
+        "has",
+        "had",
+        "been",
+        "in",
+        "at",
+        "on",
+        "during",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    lexicon: Lexicon
+    index: SearchIndex
+
+
+def parse(question: str, lexicon: Lexicon, index: SearchIndex) -> ParsedQuestion:
+    """Analyse a (checked, non-empty) question once, and each of its parts."""
+    ctx = _Context(lexicon, index)
+    text = " ".join(straighten(question).split())
+    whole = _parse_part(text, ctx)
+    pieces = _split_parts(text)
+    if len(pieces) < 2:
+        return whole
+    parts = [_parse_part(p, ctx) for p in pieces]
+    parts = [p for p in parts if p.terms or p.slot is not None]
+    parts = _share_context(parts)
+    if len([p for p in parts if p.terms]) < 2:
+        return whole
+    return replace(whole, parts=tuple(parts))
+
+
+def _split_parts(text: str) -> list[str]:
+    """The questions of one message: at "?" and at "and"/"also" before a question word."""
+    out: list[str] = []
+    for chunk in _PART_SPLIT.split(text):
+        if not chunk or not chunk.strip():
+            continue
+        out.extend(c for c in _JOINED.split(chunk) if c and c.strip())
+    return [c.strip() for c in out]
+
+
+def _share_context(parts: list[ParsedQuestion]) -> list[ParsedQuestion]:
+    """A part without a subject of its own ("and how many got arrested?") borrows the
+    names, places and years of the part before it; a part with no content words
+    ("where and when …") borrows all of its neighbour's terms."""
+    out: list[ParsedQuestion] = []
+    for i, part in enumerate(parts):
+        p = part
+        if not p.terms:
+            donor = parts[i + 1] if i + 1 < len(parts) else (parts[i - 1] if i else None)
+            if donor is not None:
+                p = replace(p, terms=donor.terms, weights=donor.weights, anchors=donor.anchors, places=donor.places)
+        elif i and not any(a.kind in (AnchorKind.NAME, AnchorKind.PLACE) for a in p.anchors):
+            prev = out[-1]
+            borrowed = [a for a in prev.anchors if a.kind in (AnchorKind.NAME, AnchorKind.PLACE) and a.known]
+            if borrowed:
+                extra = [t for a in borrowed for t in a.terms if t not in p.terms]
+                w = dict(p.weights)
+                pw = dict(prev.weights)
+                for t in extra:
+                    w[t] = pw.get(t, 1.0)
+                p = replace(
+                    p,
+                    terms=(*p.terms, *extra),
+                    weights=tuple(w.items()),
+                    anchors=(*p.anchors, *borrowed),
+                    places=tuple(dict.fromkeys((*p.places, *prev.places))),
+                )
+        out.append(p)
+    return out
+
+
+def _parse_part(text: str, ctx: _Context) -> ParsedQuestion:
+    lex = ctx.lexicon
+    lang = lex.language
+    ws = words(text)
+    capitals = [_capitalized(text, w) for w in ws]
+    # In Title Case ("Who Is Tom Homan") even function words are capitalized: capitals say nothing.
+    stop = lex.language.stopwords
+    title_case = any(cap and w.surface in stop for w, cap in zip(ws, capitals, strict=True))
+    if title_case:
+        capitals = [False] * len(ws)
+    qwords: list[QuestionWord] = []
+    corrections: list[tuple[str, str]] = []
+    for w, cap in zip(ws, capitals, strict=True):
+        surface = w.surface
+        expanded = lang.chat.get(surface, surface)
+        if expanded != surface:
+            qwords.append(_classify(surface, expanded, cap, ctx))
+            continue
+        qw = _classify(surface, surface, cap, ctx)
+        if qw.role is Role.CONTENT and not qw.known:
+            fix = _correct(surface, cap, ctx)
+            if fix is not None:
+                corrections.append((surface, fix))
+                qw = _classify(surface, fix, cap, ctx)
+        qwords.append(qw)
+    corrected = _rewrite(text, ws, qwords)
+    # The slot is read without greetings and chat words: "hey so what is X" asks what X is.
+    core = _rewrite(text, ws, [replace(q, word="") if q.role is Role.FILLER else q for q in qwords])
+    slot = _slot(" ".join(normalize(core).split()), lex)
+    language = _language(qwords, ctx)
+    terms, weights, unknown = _terms(corrected, qwords, ctx, slot)
+    places = _places(corrected, lex)
+    anchors = _anchors(qwords, terms, places, ctx)
+    lowered = normalize(corrected)
+    roles = tuple(
+        dict.fromkeys(v for k, v in lex.facts.rules.roles.items() if re.search(rf"\b{re.escape(k)}\b", lowered))
+    )
+    return ParsedQuestion(
+        text=text,
+        corrected=corrected,
+        language=language,
+        words=tuple(qwords),
+        terms=terms,
+        weights=weights,
+        corrections=tuple(corrections),
+        anchors=anchors,
+        unknown=unknown,
+        slot=slot,
+        places=places,
+        roles=roles,
+    )
+
+
+def _capitalized(text: str, w: Word) -> bool:
+    """Written with a capital inside a sentence (not its first word, not "I")."""
+    if not text[w.start : w.start + 1].isupper() or w.surface == "i":
+        return False
+    before = text[: w.start].rstrip()
+    return bool(before) and before[-1] not in '.!?:"“(-'
+
+
+def _known(word: str, ctx: _Context) -> bool:
+    """The sources use this word, as written or as its search terms."""
+    if word in ctx.index.surface:
+        return True
+    terms = ctx.lexicon.tokenizer.tokens(word)
+    return bool(terms) and all(ctx.index.fold.get(t, t) in ctx.index.term_id for t in terms)
+
+
+def _classify(typed: str, word: str, capitalized: bool, ctx: _Context) -> QuestionWord:
+    lang = ctx.lexicon.language
+    if word in lang.filler or typed in lang.filler:
+        return QuestionWord(typed, word, Role.FILLER, capitalized, _known(word, ctx))
+    parts = word.split()
+    if all(p in lang.stopwords for p in parts) or not any(c.isalnum() for c in word):
+        return QuestionWord(typed, word, Role.FUNCTION, capitalized, True)
+    known = _known(word, ctx)
+    zipf = None if known or not word.isalpha() else lang.frequencies.zipf(word)
+    return QuestionWord(typed, word, Role.CONTENT, capitalized, known, zipf)
+
+
+def _correct(word: str, capitalized: bool, ctx: _Context) -> str | None:
+    """The word meant by a misspelled one, or None.
+
+    A capitalized word is corrected only to a name the sources write; any other word
+    only when it is rare in English, to a close word of the sources (or, failing one, of
+    English) that sounds alike where that decides and is much more common.
+    """
+    if len(word) < 3 or not word.isalpha():
+        return None
+    index = ctx.index
+    freq = ctx.lexicon.language.frequencies
+    limit = 1 if len(word) <= 5 else 2
+    if capitalized:
+        hit = process.extractOne(word, sorted(index.proper), scorer=OSA.distance, score_cutoff=limit)
+        return hit[0] if hit else None
+    zipf = freq.zipf(word)
+    if zipf >= COMMON_ZIPF:
+        return None
+    sound = jellyfish.metaphone(word)
+    candidates: dict[str, tuple[int, bool]] = {}
+    for choice, dist, _ in process.extract(
+        word, index.words_by_freq(), scorer=OSA.distance, score_cutoff=limit, limit=25
+    ):
+        if choice.isalpha():
+            candidates[choice] = (int(dist), True)
+    if zipf < FIX_TO_ENGLISH_MAX_ZIPF:
+        for choice, dist, _ in process.extract(
+            word, freq.common_words("en", SPELLING_POOL), scorer=OSA.distance, score_cutoff=limit, limit=25
+        ):
+            candidates.setdefault(choice, (int(dist), False))
+    best: tuple[tuple[float, ...], str] | None = None
+    for cand, (dist, in_sources) in candidates.items():
+        same_sound = jellyfish.metaphone(cand) == sound
+        if cand == word or (dist == 2 and not same_sound and cand[0] != word[0]):
+            continue
+        if zipf >= FIX_TO_ENGLISH_MAX_ZIPF and not same_sound:
+            continue  # a plausible English word ("presser") is only taken for one that sounds the same
+        cz = freq.zipf(cand)
+        if cz - zipf < FIX_GAIN_ZIPF:
+            continue
+        # A word of the sources first: an English word they do not use cannot answer anything.
+        key = (
+            0 if in_sources else 1,
+            dist,
+            0 if same_sound else 1,
+            -_common_prefix(word, cand),
+            -cz,
+        )
+        if best is None or key < best[0]:
+            best = (key, cand)
+    return best[1] if best else None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _rewrite(text: str, ws: Sequence[Word], qwords: Sequence[QuestionWord]) -> str:
+    """The question with each changed word replaced in place (case of the rest kept)."""
+    out: list[str] = []
+    pos = 0
+    for w, q in zip(ws, qwords, strict=True):
+        if q.word != q.typed:
+            out.append(text[pos : w.start])
+            out.append(q.word)
+            pos = w.end
+    out.append(text[pos:])
+    return " ".join("".join(out).split())
+
+
+def _language(qwords: Sequence[QuestionWord], ctx: _Context) -> str:
+    """ "en", or another language when most words are that language's, not English."""
+    lang = ctx.lexicon.language
+    strangers = [q for q in qwords if q.role is Role.CONTENT and not q.known and q.word.isalpha()]
+    if len(strangers) < FOREIGN_MIN_WORDS:
+        return "en"
+    freq = lang.frequencies
+    alpha = [q for q in qwords if q.typed.isalpha() and len(q.typed) > 1]
+    votes: dict[str, int] = {}
+    for q in alpha:
+        if q.known and q.role is Role.CONTENT:
+            continue
+        en = freq.zipf(q.typed)
+        best = max(lang.other_languages, key=lambda code: freq.zipf(q.typed, code), default=None)
+        if best is None:
+            continue
+        other = freq.zipf(q.typed, best)
+        if other >= COMMON_ZIPF and other - en >= FOREIGN_MARGIN:
+            votes[best] = votes.get(best, 0) + 1
+    if not votes:
+        return "en"
+    code, n = max(votes.items(), key=lambda kv: kv[1])
+    return code if n >= FOREIGN_MIN_WORDS and n >= FOREIGN_SHARE * len(alpha) else "en"
+
+
+def _terms(
+    corrected: str, qwords: Sequence[QuestionWord], ctx: _Context, slot: Slot | None
+) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...], tuple[str, ...]]:
+    """Search terms of the content words, their weights, and the rare words the sources lack.
+
+    Phrases are matched on the whole corrected question first ("getting in the way"),
+    so dropping filler afterwards cannot break one. An everyday English word the sources
+    never use weighs nothing: it can neither match nor decide that the sources fail. In
+    a "how many" question a figure is a guess at the answer ("4 or 6?"), not a subject;
+    in "were there any injuries" the thing asked about weighs double.
+    """
+    tok = ctx.lexicon.tokenizer
+    index = ctx.index
+    by_word = {q.word: q for q in qwords}
+    terms: list[str] = []
+    weights: dict[str, float] = {}
+    unknown: list[str] = []
+    max_idf = index.idf("\0") if index.n else 1.0
+    exists = _EXISTS.search(normalize(corrected))
+    type_words = ctx.lexicon.language.slot_words.get(slot.kind.value, frozenset()) if slot else frozenset()
+    focus = set(tok.tokens(exists["noun"])) - {t for w in type_words for t in tok.tokens(w)} if exists else set()
+    for term, w in tok.analyze(corrected):
+        if slot is not None and slot.kind is SlotKind.COUNT and w.surface.isdigit() and not _YEAR.match(w.surface):
+            continue
+        if w.surface in type_words:
+            continue
+        q = by_word.get(w.surface)
+        phrase = term != tok.stem(w.surface) and "_" in term
+        if q is not None and not phrase:
+            if q.role is Role.FILLER:
+                continue
+            if q.role is Role.CONTENT and not q.known:
+                rare = q.zipf is None or q.zipf < RARE_ZIPF
+                if not rare and not q.capitalized:
+                    continue
+                if w.surface not in unknown:
+                    unknown.append(w.surface)
+                terms.append(term)
+                weights[term] = max_idf
+                continue
+        folded = index.fold.get(term, term)
+        if folded not in index.term_id:
+            continue  # a known word or phrase the sources do not use can match nothing
+        terms.append(folded)
+        if folded not in weights:
+            weights[folded] = index.idf(folded) * (2.0 if folded in focus else 1.0)
+    return tuple(terms), tuple(weights.items()), tuple(unknown)
+
+
+def _places(corrected: str, lex: Lexicon) -> tuple[str, ...]:
+    """Places the question names, matched without regard to case ("worcester")."""
+    g = lex.facts.gazetteer
+    out: list[str] = []
+    for name in g.in_lowercase(corrected):
+        place = g.places[name].name
+        if place not in out:
+            out.append(place)
+    for p in lex.facts.places(corrected):
+        if p.name not in out and not any(p.name in o for o in out):
+            out.append(p.name)
+    return tuple(out)
+
+
+def _anchors(
+    qwords: Sequence[QuestionWord], terms: Sequence[str], places: Sequence[str], ctx: _Context
+) -> tuple[Anchor, ...]:
+    """What the question is about: names, places, years, and rare content words."""
+    tok = ctx.lexicon.tokenizer
+    index = ctx.index
+    roles = ctx.lexicon.facts.rules.roles
+    out: list[Anchor] = []
+    place_words = {w for p in places for w in normalize(p).split()}
+    for i, q in enumerate(qwords):
+        if q.role is not Role.CONTENT:
+            continue
+        qterms = tuple(index.fold.get(t, t) for t in tok.tokens(q.word))
+        if _YEAR.match(q.word):
+            out.append(Anchor(AnchorKind.YEAR, q.word, qterms, q.known))
+            continue
+        after_title = (
+            i > 0
+            and qwords[i - 1].word in roles
+            and q.word not in roles
+            and (q.known or q.zipf is None or q.zipf < NAME_AFTER_TITLE_ZIPF)
+        )
+        if q.word in place_words:
+            continue
+        if q.capitalized or after_title or (q.known and q.word in index.proper):
+            out.append(Anchor(AnchorKind.NAME, q.word, qterms, q.known))
+        elif not q.known and (q.zipf is None or q.zipf < RARE_ZIPF):
+            out.append(Anchor(AnchorKind.RARE, q.word, qterms, False))
+    for p in places:
+        pterms = tuple(index.fold.get(t, t) for t in tok.tokens(p))
+        known = bool(pterms) and all(t in index.term_id for t in pterms)
+        out.append(Anchor(AnchorKind.PLACE, p, pterms, known))
+    return tuple(out)
+
+
+def _slot(q: str, lex: Lexicon) -> Slot | None:
+    """The kind of answer, read from the first question word or yes/no opener of a clause."""
+    openers = lex.language.yes_no_openers
+    marks: list[tuple[int, SlotKind]] = []
+
+    def mark(pattern: re.Pattern[str], kind: SlotKind) -> None:
+        m = pattern.search(q)
+        if m:
+            marks.append((m.start(), kind))
+
+    q = _OPENING.sub("", q)
+    if _SPELLING.search(q):
+        return Slot(SlotKind.NAME)
+    define = _DEFINE.match(q.strip(" ?!."))
+    if define:
+        return Slot(
+            SlotKind.DEFINE if q.lstrip().startswith(("what", "so what")) else SlotKind.PERSON,
+            subject=define["subject"].strip(),
+        )
+    if _CONTACT.search(q):
+        return Slot(SlotKind.CONTACT)
+    mark(_ADVICE, SlotKind.ADVICE)
+    mark(_COUNT, SlotKind.COUNT)
+    mark(_AGE_Q, SlotKind.AGE)
+    mark(_WHEN, SlotKind.DATE)
+    mark(_WHERE, SlotKind.PLACE)
+    mark(_WHO, SlotKind.PERSON)
+    mark(_WHY, SlotKind.REASON)
+    mark(_HOW, SlotKind.MANNER)
+    opener_at = -1
+    for m in _CLAUSE_START.finditer(q):
+        if m["w"] in openers:
+            opener_at = m.start("w")
+            marks.append((opener_at, SlotKind.CLAIM))
+            break
+    what = _WHAT.search(q)
+    if what and _SAY.search(q, what.end()):
+        marks.append((what.start(), SlotKind.QUOTE))
+    if not marks:
+        if _SAY.search(q):
+            return Slot(SlotKind.QUOTE, speaker=_speaker(q, lex))
+        if _SPELL.search(q):
+            return Slot(SlotKind.NAME)
+        return None
+    marks.sort(key=lambda m: m[0])
+    kind = marks[0][1]
+    if kind is SlotKind.COUNT:
+        count = _COUNT.search(q)
+        assert count is not None
+        nouns, verbs, focus = _count_focus(count.group("rest"), lex)
+        noun_terms = tuple(t for n in nouns for t in lex.tokenizer.tokens(n))
+        return Slot(kind, focus, nouns=nouns, verbs=verbs, noun_terms=noun_terms)
+    if kind is SlotKind.DATE:
+        return Slot(kind, duration=bool(_DURATION.search(q)))
+    if kind is SlotKind.PERSON and _SPELL.search(q):
+        return Slot(SlotKind.NAME)
+    if kind is SlotKind.CLAIM:
+        if _SPELL.search(q) and re.search(r"\bor\b", q):
+            return Slot(SlotKind.NAME)
+        if _SAY.search(q, opener_at):  # "did the sheriff say …", not "they said …, is that true"
+            return Slot(SlotKind.QUOTE, speaker=_speaker(q, lex))
+    if kind is SlotKind.QUOTE:
+        return Slot(kind, speaker=_speaker(q, lex))
+    return Slot(kind)
+
+
+def _speaker(q: str, lex: Lexicon) -> tuple[str, ...]:
+    """Search terms of whose words a quote question asks for ("what did the sheriff say")."""
+    m = _SPEAKER.search(q) or _SPEAKER_BEFORE.search(q)
+    if not m:
+        return ()
+    return tuple(lex.tokenizer.tokens(m["who"]))
+
+
+def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """ "people were arrested in worcester" -> nouns ("people",), verbs ("arrest",), focus."""
+    lang = lex.language
+    ws = [
+        w
+        for w in re.findall(r"[a-z0-9][a-z0-9'-]*", rest.split(",", maxsplit=1)[0])
+        if w not in lang.filler and not w.isdigit()
+    ]
+    i = 0
+    noun_phrase: list[str] = []
+    while i < len(ws) and ws[i] not in _AUX:
+        if noun_phrase and (ws[i].endswith("ed") or ws[i] in _PAST):
+            break  # "how many protesters gathered": no auxiliary before the verb
+        noun_phrase.append(ws[i])
+        i += 1
+    while i < len(ws) and ws[i] in _AUX:
+        i += 1
+    verb_phrase: list[str] = []
+    while i < len(ws) and ws[i] not in _PREP:
+        verb_phrase.append(ws[i])
+        i += 1
+    nouns = tuple(noun_phrase[-1:])
+    verb = [w for w in verb_phrase if w not in _LIGHT_VERBS][-1:]
+    verbs = tuple(t for w in verb for t in lex.tokenizer.tokens(w))
+    focus = tuple(w for w in (*noun_phrase[-1:], *verb) if w not in _FILLER_NOUNS)
+    return nouns, verbs, focus

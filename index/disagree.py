@@ -20,8 +20,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from index.models import Disagreement, DisagreementValue, Quote
-from index.query import ParsedQuestion, Slot, SlotKind
+from index.query import AnchorKind, ParsedQuestion, Slot, SlotKind
 from index.text import split_sentences
+from index.tokenize import words
 from index.values import CountValue, NameMention, Place, PlaceKind, clean, counts_agree
 from index.values_dates import DateValue, dates_compatible, specificity
 
@@ -34,7 +35,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 SEP = " \u00b7 "
 GENERIC_SHARE = 0.3  # a term in this share of the passages says little about which event
-COUNT_WINDOW = 6  # words between a figure and the verb it counts for
+COUNT_WINDOW = 4  # words between a figure and the verb it counts for
+DATE_SHARE = 0.5  # a date's sentence must carry this share of the question's subject
+PLACE_SHARE = 0.6  # and a place's sentence this share
 
 
 class Facet(StrEnum):
@@ -64,6 +67,7 @@ class Context:
     passage_text: str
     start: int  # the passage's offsets in its source (for pointing at it)
     end: int
+    heading: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +141,11 @@ def _one(
     contexts = build_contexts(evidence, lexicon)
     if len({c.source_id for c in contexts}) < 2:
         return []
-    terms = [t for t in q.key_terms if t not in slot.speaker]
+    # A year in a "when" question is part of what is asked ("which month in 2025"), not its subject.
+    years = {t for a in q.anchors if a.kind is AnchorKind.YEAR for t in a.terms}
+    if slot.kind is not SlotKind.DATE:
+        years = set()
+    terms = [t for t in q.key_terms if t not in slot.speaker and t not in q.context and t not in years]
     key = tuple(t for t in terms if not generic(t))
     gen = tuple(t for t in terms if generic(t))
     job = _Job(q, slot, contexts, tags, lexicon.facts, lexicon, key, gen)
@@ -165,7 +173,18 @@ def build_contexts(evidence: Sequence[Quote], lexicon: Lexicon) -> list[Context]
         for i, s in enumerate(split_sentences(e.text)):
             out.append(
                 Context(
-                    s, e.source_id, rank, primary, frozenset(tok.tokens(s)), pterms, rank, i, e.text, e.start, e.end
+                    s,
+                    e.source_id,
+                    rank,
+                    primary,
+                    frozenset(tok.tokens(s)),
+                    pterms,
+                    rank,
+                    i,
+                    e.text,
+                    e.start,
+                    e.end,
+                    e.heading or "",
                 )
             )
     return out
@@ -184,14 +203,15 @@ def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
     facts = job.facts
     g = facts.gazetteer
     if job.q.places:
-        names = [p.name for p in facts.places(ctx.text) if p.kind is not PlaceKind.LOCAL]
-        if names and not any(g.related(n, p) for n in names for p in job.q.places):
+        asked = _question_places(job)
+        here = facts.places(ctx.text)
+        if _elsewhere(here, asked, facts):
             return None
-        if not names:
-            pnames = [p.name for p in facts.places(ctx.passage_text) if p.kind is not PlaceKind.LOCAL]
-            if pnames and not any(g.related(n, p) for n in pnames for p in job.q.places):
+        if not here:
+            around = facts.places(ctx.passage_text + "\n" + ctx.heading)
+            if _elsewhere(around, asked, facts):
                 return None
-            if strict and not any(g.inside(n, p) for n in pnames for p in job.q.places):
+            if strict and not any(g.inside(p.name, a.name) for p in around for a in asked):
                 return None
     score = 0.0
     in_sentence = 0
@@ -210,6 +230,30 @@ def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
         return None
     score += 0.5 if ctx.primary else 0.0
     return score - 0.01 * ctx.rank
+
+
+def _question_places(job: _Job) -> list[Place]:
+    g = job.facts.gazetteer
+    return [g.places.get(p) or Place(p, PlaceKind.LOCAL) for p in job.q.places]
+
+
+def _elsewhere(found: Sequence[Place], asked: Sequence[Place], facts: FactReader) -> bool:
+    """The text names a place of the same size as one the question names, and none of them
+    is it (another street, another town): it is about somewhere else."""
+    g = facts.gazetteer
+    for a in asked:
+        same_size = [p for p in found if _size(p) == _size(a)]
+        if (
+            same_size
+            and not any(g.related(p.name, a.name) for p in same_size)
+            and not any(g.related(p.name, b.name) for p in found for b in asked if b is not a)
+        ):
+            return True
+    return False
+
+
+def _size(p: Place) -> str:
+    return "local" if p.kind is PlaceKind.LOCAL else "area"
 
 
 def _best_per_source(found: Sequence[Found[T]], key: Callable[[Found[T]], tuple[float, ...]]) -> dict[str, Found[T]]:
@@ -288,15 +332,31 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
     """Dates of relevant sentences. "How long" asks since when: only start dates count then;
     other questions never take a start date ("since 2017") for the event's date."""
     out: list[Found[DateValue]] = []
+    subject = _subject_weight(job)
     for c in job.contexts:
         rel = relevance(c, job)
-        if rel is None:
+        if rel is None or (subject and _carried(c, job) < DATE_SHARE * subject):
             continue
         for v in job.facts.dates(c.text):
             if v.since != job.slot.duration:
                 continue
             out.append(Found(v, c, rel))
     return out
+
+
+def _subject_weight(job: _Job) -> float:
+    w = job.q.weight
+    return sum(w.get(t, 0.0) for t in job.key)
+
+
+def _carried(ctx: Context, job: _Job) -> float:
+    """Weight of the question's subject a sentence carries (with the sentence before it and
+    its passage's heading: "On May 8 …" often opens the paragraph the event is told in)."""
+    w = job.q.weight
+    before = {t for c in job.contexts if c.passage == ctx.passage and c.position == ctx.position - 1 for t in c.terms}
+    heading = set(job.lexicon.tokenizer.tokens(ctx.heading)) if ctx.heading else set()
+    have = ctx.terms | before | heading
+    return sum(w.get(t, 0.0) for t in job.key if t in have)
 
 
 def _date_key(f: Found[DateValue]) -> tuple[float, ...]:
@@ -358,7 +418,9 @@ def compare_places(job: _Job) -> list[Disagreement]:
         rel = relevance(c, job)
         if rel is None or not _covers_terms(c, job):
             continue
-        ps = [p for p in facts.places(c.text) if p.name not in job.q.places or len(job.q.places) > 1]
+        # The event's sentence, or where it is told: its paragraph, or the heading it sits under.
+        ps = facts.places(c.text) or facts.places(c.passage_text) or facts.places(c.heading)
+        ps = [p for p in ps if p.name not in job.q.places or len(job.q.places) > 1]
         if not ps:
             continue
         fine = facts.finest(ps)
@@ -400,9 +462,10 @@ def compare_places(job: _Job) -> list[Disagreement]:
 
 
 def _covers_terms(ctx: Context, job: _Job) -> bool:
-    """The sentence itself carries the question's specific words (all but one of four or more)."""
-    hits = sum(1 for t in job.key if t in ctx.terms)
-    return hits >= len(job.key) - (1 if len(job.key) >= 4 else 0)
+    """The sentence itself carries most of the weight of the question's specific words."""
+    w = job.q.weight
+    total = sum(w.get(t, 0.0) for t in job.key)
+    return not total or sum(w.get(t, 0.0) for t in job.key if t in ctx.terms) >= PLACE_SHARE * total
 
 
 def _year_for(
@@ -451,7 +514,10 @@ def count_values(job: _Job) -> list[Found[CountValue]]:
 
 
 def compare_counts(job: _Job) -> list[Disagreement]:
-    """Different figures for the same counted thing; totals only beside totals."""
+    """Different figures for the same counted thing; totals only beside totals. "How much"
+    without a counted noun (rent, money) is not compared."""
+    if not job.slot.nouns:
+        return []
     found = count_values(job)
     out: list[Disagreement] = []
     for aggregate in (False, True):
@@ -625,7 +691,7 @@ def _described(job: _Job) -> list[Disagreement]:
         rel = relevance(c, job, strict=True)
         if rel is None or not verbs & c.terms:
             continue
-        ws = re.findall(r"[a-z]+", c.text.lower())
+        ws = _words_near(c.text, verbs, job)
         male = sum(w in _MALE for w in ws if w not in {"he", "him", "his"})
         female = sum(w in _FEMALE for w in ws if w not in {"she", "her"})
         if male and not female:
@@ -641,6 +707,15 @@ def _described(job: _Job) -> list[Disagreement]:
         ids = _order_ids([s for s, _ in grp], job.tags)
         shown.append(Group(grp[0][1], ids, evidence=_evidence(best, ids)))
     return [render(Facet.PERSON, "Sources describe different people", shown, job.tags)]
+
+
+def _words_near(sentence: str, terms: set[str], job: _Job, reach: int = 3) -> list[str]:
+    """Words within ``reach`` of a word carrying one of ``terms`` ("detained a man", "a woman
+    was arrested"): the people the question's verb is about, not everyone in the sentence."""
+    tok = job.lexicon.tokenizer
+    ws = [w.surface for w in words(sentence)]
+    at = [i for i, w in enumerate(ws) if terms & set(tok.tokens(w))]
+    return [ws[j] for i in at for j in range(max(0, i - reach), min(len(ws), i + reach + 1)) if j != i]
 
 
 def spelling_note(variants: Sequence[str], role: str | None, job: _Job) -> Disagreement | None:
@@ -748,7 +823,8 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
             if not _covers(terms, job, required):
                 continue
             weight = 0.5 if facts.habitual(clause) else 1.0
-            out.append(Found((facts.polarity(clause), clause), c, weight + (0.2 if c.primary else 0.0)))
+            polarity = facts.polarity(clause, required)
+            out.append(Found((polarity, clause), c, weight + (0.2 if c.primary else 0.0)))
     return out
 
 
@@ -795,8 +871,8 @@ def _short(text: str, limit: int = 110) -> str:
 # A purpose after a verb of coming or acting: "arrived to assist", "were called in to separate".
 # The word after "to" is a verb when it is neither capitalized (a place) nor a determiner.
 _PURPOSE = re.compile(
-    r"\b(?:arrived|came|went|were called|was called|called in|were sent|was sent|responded|showed up|stepped in)"
-    r"\s+(?:in\s+)?(?:only\s+)?to\s+(?!(?:the|a|an|his|her|their|its|this|that|these|those)\b)"
+    r"\b(?:arrived|came|were called|was called|called in|were sent|was sent|responded|showed up|stepped in)"
+    r"\s+(?:in\s+)?(?:only\s+)?to\s+(?!(?:the|a|an|his|her|their|its|this|that|these|those|court|work|town)\b)"
     r"(?P<what>[a-z]+(?:\s+[a-z]+)?)"
 )
 

@@ -102,6 +102,7 @@ class Language:
     irregular_verbs: Mapping[str, str]
     advice_cues: tuple[str, ...]
     slot_words: Mapping[str, frozenset[str]]
+    subordinators: frozenset[str]
     facts: Mapping[str, Any]  # facts.yaml: months, numbers, hedges, roles, …
     places: Mapping[str, Any]  # world_places.yaml
     furniture: tuple[str, ...]  # furniture.yaml: page lines that are not content
@@ -135,6 +136,7 @@ class Language:
             irregular_verbs={str(k): str(v) for k, v in (english.get("irregular_verbs") or {}).items()},
             advice_cues=tuple(str(w).lower() for w in english.get("advice_cues") or ()),
             slot_words={str(k): frozenset(str(w) for w in v) for k, v in (english.get("slot_words") or {}).items()},
+            subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
             facts=_yaml(raw_files["facts.yaml"]) or {},
             places=_yaml(raw_files["world_places.yaml"]) or {},
             furniture=tuple(str(p) for p in (_yaml(raw_files["furniture.yaml"]) or {}).get("lines", ())),

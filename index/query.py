@@ -127,6 +127,7 @@ class ParsedQuestion:
     slot: Slot | None
     places: tuple[str, ...] = ()  # places named, as the gazetteer knows them
     roles: tuple[str, ...] = ()  # titles named ("sheriff")
+    context: tuple[str, ...] = ()  # terms of a framing clause ("when they showed up"): not the claim
     parts: tuple[ParsedQuestion, ...] = field(default=())  # each question of a message with several
 
     @property
@@ -291,7 +292,8 @@ def parse(question: str, lexicon: Lexicon, index: SearchIndex) -> ParsedQuestion
     if len(pieces) < 2:
         return whole
     parts = [_parse_part(p, ctx) for p in pieces]
-    parts = [p for p in parts if p.terms or p.slot is not None]
+    # Chatter between questions ("trying to figure out if it's near me") is not a question.
+    parts = [p for p in parts if p.slot is not None or p.text.rstrip().endswith("?")]
     parts = _share_context(parts)
     if len([p for p in parts if p.terms]) < 2:
         return whole
@@ -372,6 +374,7 @@ def _parse_part(text: str, ctx: _Context) -> ParsedQuestion:
     terms, weights, unknown = _terms(corrected, qwords, ctx, slot)
     places = _places(corrected, lex)
     anchors = _anchors(qwords, terms, places, ctx)
+    context = _framing_terms(qwords, terms, lex)
     lowered = normalize(corrected)
     roles = tuple(
         dict.fromkeys(v for k, v in lex.facts.rules.roles.items() if re.search(rf"\b{re.escape(k)}\b", lowered))
@@ -389,7 +392,20 @@ def _parse_part(text: str, ctx: _Context) -> ParsedQuestion:
         slot=slot,
         places=places,
         roles=roles,
+        context=context,
     )
+
+
+def _framing_terms(qwords: Sequence[QuestionWord], terms: Sequence[str], lex: Lexicon) -> tuple[str, ...]:
+    """Terms of the clause after a subordinator ("when they showed up"), unless that clause is
+    all the question has."""
+    subs = lex.language.subordinators
+    for i, q in enumerate(qwords):
+        if i and q.typed in subs:
+            tail = {t for w in qwords[i + 1 :] for t in lex.tokenizer.tokens(w.word)}
+            framed = tuple(t for t in dict.fromkeys(terms) if t in tail)
+            return framed if len(framed) < len(set(terms)) else ()
+    return ()
 
 
 def _capitalized(text: str, w: Word) -> bool:

@@ -10,13 +10,15 @@ only when one of their passages is relevant in its own right: no padding.
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from index.query import ParsedQuestion, SlotKind
-from index.search import Fact, SearchIndex
+from index.search import Fact, SearchIndex, Sentence
 
 if TYPE_CHECKING:
     from index.lexicon import Lexicon
@@ -24,24 +26,44 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+FEATURES = (
+    "bias",
+    "bm25",  # BM25 score / the best candidate's
+    "coverage",  # share of the question's weight in the passage
+    "sentence",  # share in its best sentence (heading terms count half)
+    "value",  # the best sentence (or a neighbour) states the kind of value asked for
+    "value_any",  # some sentence of the passage does
+    "value_needed",  # "value" for questions whose answer is that value (when, where, how many…)
+    "heading",  # share of the question's weight in the heading the passage sits under
+    "pairs",  # question word pairs kept side by side (up to 3)
+    "faq",  # the heading is a question, times its coverage
+    "length",  # log of the passage's length in terms
+    "rarest",  # the question's heaviest term is in the best sentence
+    "lead",  # the passage opens its source (where reports put the facts)
+)
+# Questions whose answer is a value of their kind: a passage without one does not answer.
+_NEEDS_VALUE = frozenset({SlotKind.DATE, SlotKind.PLACE, SlotKind.COUNT, SlotKind.AGE, SlotKind.CONTACT, SlotKind.NAME})
+LEAD_PASSAGES = 2
+
+
 @dataclass(frozen=True, slots=True)
 class Ranking:
-    """Tunable weights of passage choice (chosen on the tuning half of the held-out sets)."""
+    """How passages are chosen. ``weights`` score the FEATURES of a candidate (a logistic
+    model fitted by bench/fit_ranking.py on the tuning half of the held-out sets)."""
 
     candidates: int = 200  # passages taken from BM25
     refine: int = 100  # of those, how many are judged sentence by sentence
-    relevance_floor: float = 0.15  # a passage must score this share of the best one
-    source_floor: float = 0.3  # a further source's best passage must score this share of the best
+    relevance_floor: float = 0.02  # a passage must score this share of the best one
+    source_floor: float = 0.45  # a further source's best passage must score this share of the best
     same_source_decay: float = 0.5  # each passage already taken from a source scales the next
     duplicate_overlap: float = 0.7  # term-set overlap above which two passages are one
-    slot_boost: float = 1.5  # a sentence that states what the question asks for (a date, a count…)
-    phrase_boost: float = 0.2  # per pair of question words found side by side
-    sentence_share: float = 0.5  # weight of the best sentence's coverage against the passage's
     heading_share: float = 0.5  # a heading's terms count this much toward a sentence's coverage
-    faq_boost: float = 0.5  # a passage under a question heading that covers the question
     min_coverage: float = 0.3  # share of the question's weight one of the best passages must carry
     coverage_window: int = 5  # … one of this many
-    bm25_power: float = 1.0  # how much BM25's own score counts beside the sentence evidence
+    weights: tuple[float, ...] = (
+        *(-9.742, 6.355, -0.853, 1.588, 0.444, 0.905, 0.626),
+        *(0.236, 1.778, 0.592, 1.934, 0.498, -0.125),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +80,7 @@ class Scored:
 # What states each kind of answer fully, and what states it in part (a time of day for
 # "when", reported speech without the words for "what did X say").
 _SLOT_FACTS: dict[SlotKind, tuple[Fact, Fact]] = {
+    SlotKind.DEFINE: (Fact(0), Fact(0)),  # read from the sentence's text (see _definition)
     SlotKind.DATE: (Fact.CALENDAR, Fact.TIME),
     SlotKind.PLACE: (Fact.PLACE, Fact(0)),
     SlotKind.COUNT: (Fact.COUNT, Fact(0)),
@@ -80,6 +103,31 @@ def rank(
     allowed: Collection[int] | None = None,
 ) -> list[Scored]:
     """Relevant passages, best first; ``allowed`` limits the passages (a server's scope)."""
+    candidates = features(q, index, lexicon, ranking, allowed)
+    w = ranking.weights
+    out = [
+        Scored(i, _logistic(sum(a * b for a, b in zip(w, x, strict=True))), x[2], sentence, x[4] >= 1.0)
+        for i, x, sentence in candidates
+    ]
+    out.sort(key=lambda s: (-s.score, s.passage))
+    if not out:
+        return out
+    floor = ranking.relevance_floor * out[0].score
+    return [s for s in out if s.score >= floor]
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
+
+
+def features(
+    q: ParsedQuestion,
+    index: SearchIndex,
+    lexicon: Lexicon,
+    ranking: Ranking,
+    allowed: Collection[int] | None = None,
+) -> list[tuple[int, tuple[float, ...], int]]:
+    """(passage, FEATURES, best sentence) for each candidate worth judging."""
     if not q.terms or not index.n:
         return []
     weight = {t: w for t, w in q.weights if t in index.term_id}
@@ -88,51 +136,85 @@ def rank(
     pairs = set(pairwise(index.query_ids(q.terms)))
     want = _SLOT_FACTS.get(q.slot.kind) if q.slot else None
     focus = {index.term_id[t] for t in _focus_terms(q, index) if t in index.term_id}
-    first: list[tuple[float, int, float]] = []
+    define = _definition(q)
+    w_sent, w_value = ranking.weights[3], ranking.weights[4] + ranking.weights[6]
+    needs_value = q.slot is not None and q.slot.kind in _NEEDS_VALUE
+    rarest = max(wid, key=lambda t: wid[t]) if wid else None
+    first: list[tuple[float, int, float, float]] = []
     for i, bm in index.bm25.top_k(list(q.terms), ranking.candidates):
         if allowed is not None and i not in allowed:
             continue
         have = index.term_set(i)
         cov = sum(w for t, w in wid.items() if t in have) / total
-        first.append((bm * cov, i, cov))
+        first.append((bm * cov, i, cov, bm))
     first.sort(key=lambda x: (-x[0], x[1]))
-    out: list[Scored] = []
-    for base, i, cov in first[: ranking.refine]:
+    first = first[: ranking.refine]
+    top_bm = max((bm for *_, bm in first), default=1.0) or 1.0
+    out: list[tuple[int, tuple[float, ...], int]] = []
+    for _, i, cov, bm in first:
         heading = index.heading_terms(i)
         sents = index.sentences(i)
-        have_value = [_states(s.facts, want, s.terms, focus) if want is not None else 0.0 for s in sents]
-        if q.slot is not None and q.slot.kind is SlotKind.COUNT:
-            text = index.passages[i].text
-            have_value = [
-                _count_grade(text[s.start : s.end], q, lexicon) if v else 0.0
-                for s, v in zip(sents, have_value, strict=True)
-            ]
-        best_s, best_key, best_cov, states = -1, -1.0, 0.0, 0.0
+        have_value = _value_grades(q, index, lexicon, i, sents, want, focus, define)
+        best_s, best_key, best_cov, found = -1, -1e9, 0.0, 0.0
         for k, s in enumerate(sents):
             s_cov = (
                 sum(w if t in s.terms else (ranking.heading_share * w if t in heading else 0.0) for t, w in wid.items())
                 / total
             )
-            # The value counts fully in the sentence or next to it, half anywhere else in the passage.
-            found = max(max(have_value[max(0, k - 1) : k + 2], default=0.0), 0.5 * max(have_value, default=0.0))
-            key = s_cov * (1 + ranking.slot_boost * found)
+            near = max(have_value[max(0, k - 1) : k + 2], default=0.0)
+            key = w_sent * s_cov + w_value * near
             if key > best_key + 1e-12:
-                best_s, best_key, best_cov, states = k, key, s_cov, found
-        blend = (1 - ranking.sentence_share) * cov + ranking.sentence_share * best_cov
-        score = (base / max(cov, 1e-9)) ** ranking.bm25_power * blend
-        if pairs:
-            score *= 1 + ranking.phrase_boost * len(pairs & set(pairwise(index.ids(i))))
-        score *= 1 + ranking.slot_boost * states
-        if (sents and sents[0].facts & Fact.QUESTION) or _question_heading(index, i):
-            heading_cov = sum(w for t, w in wid.items() if t in heading) / total
-            if heading_cov >= 0.5:
-                score *= 1 + ranking.faq_boost * heading_cov
-        out.append(Scored(i, score, cov, best_s, states >= 1.0))
-    out.sort(key=lambda s: (-s.score, s.passage))
-    if not out:
-        return out
-    floor = ranking.relevance_floor * out[0].score
-    return [s for s in out if s.score >= floor]
+                best_s, best_key, best_cov, found = k, key, s_cov, near
+        heading_cov = sum(w for t, w in wid.items() if t in heading) / total
+        faq = heading_cov if (sents and sents[0].facts & Fact.QUESTION) or _question_heading(index, i) else 0.0
+        source = index.passages[i].source_id
+        lead = all(index.passages[j].source_id != source for j in range(max(0, i - LEAD_PASSAGES), i))
+        x = (
+            1.0,
+            bm / top_bm,
+            cov,
+            best_cov,
+            found,
+            max(have_value, default=0.0),
+            found if needs_value else 0.0,
+            heading_cov,
+            min(len(pairs & set(pairwise(index.ids(i)))), MAX_PAIRS) / MAX_PAIRS if pairs else 0.0,
+            faq,
+            math.log1p(int(index.offsets[i + 1] - index.offsets[i])) / LENGTH_SCALE,
+            1.0 if rarest is not None and best_s >= 0 and rarest in sents[best_s].terms else 0.0,
+            1.0 if lead else 0.0,
+        )
+        out.append((i, x, best_s))
+    return out
+
+
+MAX_PAIRS = 3
+LENGTH_SCALE = math.log(500)
+
+
+def _value_grades(
+    q: ParsedQuestion,
+    index: SearchIndex,
+    lexicon: Lexicon,
+    i: int,
+    sents: Sequence[Sentence],
+    want: tuple[Fact, Fact] | None,
+    focus: set[int],
+    define: re.Pattern[str] | None,
+) -> list[float]:
+    """How fully each sentence states the kind of value the question asks for (0 to 1)."""
+    grades = [_states(s.facts, want, s.terms, focus) if want is not None else 0.0 for s in sents]
+    if q.slot is None:
+        return grades
+    text = index.passages[i].text
+    if q.slot.kind is SlotKind.COUNT:
+        return [
+            _count_grade(text[s.start : s.end], q, lexicon) if g else 0.0 for s, g in zip(sents, grades, strict=True)
+        ]
+    if define is not None:
+        said = [1.0 if define.search(text[s.start : s.end]) else 0.0 for s in sents]
+        return [max(a, b) for a, b in zip(grades, said, strict=True)]
+    return grades
 
 
 def _question_heading(index: SearchIndex, i: int) -> bool:
@@ -146,6 +228,20 @@ def _states(facts: Fact, want: tuple[Fact, Fact], terms: frozenset[int], focus: 
     if not facts & full:
         return PARTIAL if partial and facts & partial else 0.0
     return 0.5 if full is Fact.COUNT and focus and not focus & terms else 1.0
+
+
+def _definition(q: ParsedQuestion) -> re.Pattern[str] | None:
+    """For "what is X" / "who is X": a sentence that says what X is ("X is a …", "X, the …",
+    "X: the …", "X refers to …")."""
+    if q.slot is None or not q.slot.subject or q.slot.kind not in (SlotKind.DEFINE, SlotKind.PERSON):
+        return None
+    last = q.slot.subject.split()[-1]
+    stem = re.escape(last[:-1] if len(last) > 4 and last.endswith("s") else last)
+    return re.compile(
+        rf"\b{stem}\w*(?:'s)?(?:\s*[,:(]|\s+(?:is|was|are|were|refers to|means|describes))\s+(?:a|an|the|one|our)\b"
+        rf"|\b(?:that|this|it) (?:is|was) (?:\w+ ){{0,3}}{stem}\w*\s*,",
+        re.IGNORECASE,
+    )
 
 
 def _count_grade(sentence: str, q: ParsedQuestion, lexicon: Lexicon) -> float:

@@ -161,6 +161,7 @@ _SKIP_AFTER = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d$")
+_APPOSITIVE_AGE = re.compile(r"[A-Z][a-z]+,\s*$")
 _WORDS = re.compile(r"[a-z][a-z'-]*")
 _ARTICLE = re.compile(r"\b(?:a|an|another|one other|one|his|her|their)\s")
 
@@ -467,6 +468,8 @@ class FactReader:
                 continue
             if self._month_before.search(low[max(0, m.start() - 12) : m.start()]) or self._month_after.match(after):
                 continue  # part of a date
+            if _APPOSITIVE_AGE.search(clean(sentence)[: m.start()]) and low[m.end() : m.end() + 1] == ",":
+                continue  # "Dalia Ferreira, 36, from apartment 3C": an age
             if num in {"one", "a single", "single"}:
                 continue  # "one of the most notable", "just about one arrest": rarely a figure
             hedge = "exact"
@@ -672,9 +675,25 @@ class FactReader:
         """Clauses of a sentence, split where a negation stops reaching ("..., but ...")."""
         return [c.strip() for c in self._clause.split(clean(sentence)) if c and c.strip()]
 
-    def polarity(self, clause: str) -> int:
-        """+1 for an affirmed clause, -1 for a negated one ("did not present a judicial warrant")."""
-        return -1 if len(self._negation.findall(clean(clause).lower())) % 2 else 1
+    def polarity(self, clause: str, about: Sequence[str] = (), reach: int = 6) -> int:
+        """+1 for an affirmed clause, -1 for a negated one ("did not present a judicial warrant").
+
+        With ``about`` (search terms), a negation counts only when one of them follows it within
+        ``reach`` words: "separated from children without due process" affirms the separation.
+        """
+        low = clean(clause).lower()
+        hits = list(self._negation.finditer(low))
+        if about and hits:
+            wanted = set(about)
+            ws = words(low)
+            term_at = [w.start for w in ws if wanted & set(self.tokenizer.tokens(w.surface))]
+            kept = []
+            for m in hits:
+                after = [w for w in ws if w.start >= m.end()][:reach]
+                if any(w.start in term_at for w in after):
+                    kept.append(m)
+            hits = kept
+        return -1 if len(hits) % 2 else 1
 
     def habitual(self, clause: str) -> bool:
         """A general statement ("ICE typically operates with...") rather than about one event."""

@@ -15,7 +15,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -143,7 +143,9 @@ def _one(
         return []
     # A year in a "when" question is part of what is asked ("which month in 2025"), not its subject.
     years = {t for a in q.anchors if a.kind is AnchorKind.YEAR for t in a.terms}
-    if slot.kind is not SlotKind.DATE:
+    if slot.kind is SlotKind.DATE:  # "saturday or sunday? the 13th or 14th?" are guesses at the answer
+        years |= {t for t in q.terms if _CALENDAR_WORD.match(t) or t in lexicon.facts.rules.weekdays}
+    else:
         years = set()
     terms = [t for t in q.key_terms if t not in slot.speaker and t not in q.context and t not in years]
     key = tuple(t for t in terms if not generic(t))
@@ -213,6 +215,11 @@ def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
                 return None
             if strict and not any(g.inside(p.name, a.name) for p in around for a in asked):
                 return None
+    if strict:
+        named = [a for a in job.q.anchors if a.kind is AnchorKind.NAME and a.known]
+        have = ctx.passage_terms | set(job.lexicon.tokenizer.tokens(ctx.heading))
+        if any(not set(a.terms) <= have for a in named):
+            return None  # "how many apartments in the Fenwick Arms": a figure about it, not the town
     score = 0.0
     in_sentence = 0
     for t in job.key:
@@ -337,10 +344,15 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
         rel = relevance(c, job)
         if rel is None or (subject and _carried(c, job) < DATE_SHARE * subject):
             continue
-        for v in job.facts.dates(c.text):
-            if v.since != job.slot.duration:
+        for value in job.facts.dates(c.text):
+            if value.since != job.slot.duration:
                 continue
-            out.append(Found(v, c, rel))
+            if not job.slot.time and value.hours is not None:
+                if not value.has_calendar:
+                    continue  # "just after 7 a.m." answers "what time", not "what date"
+                out.append(Found(replace(value, hours=None), c, rel))
+                continue
+            out.append(Found(value, c, rel))
     return out
 
 
@@ -462,10 +474,10 @@ def compare_places(job: _Job) -> list[Disagreement]:
 
 
 def _covers_terms(ctx: Context, job: _Job) -> bool:
-    """The sentence itself carries most of the weight of the question's specific words."""
-    w = job.q.weight
-    total = sum(w.get(t, 0.0) for t in job.key)
-    return not total or sum(w.get(t, 0.0) for t in job.key if t in ctx.terms) >= PLACE_SHARE * total
+    """The sentence (with its heading and the sentence before) carries most of the weight of
+    the question's specific words."""
+    total = _subject_weight(job)
+    return not total or _carried(ctx, job) >= PLACE_SHARE * total
 
 
 def _year_for(
@@ -683,9 +695,17 @@ _MALE = frozenset(["man", "men", "boy", "boys", "father", "son", "husband", "bro
 _FEMALE = frozenset(["woman", "women", "girl", "girls", "mother", "daughter", "wife", "sister", "she", "her", "mom"])
 
 
+_WHO_DONE = re.compile(r"\bwho (?:was|were|got|is|are|has been|had been|did (?:\w+ ){1,2}?)(?:\w+ )?(?P<verb>\w+)")
+
+
 def _described(job: _Job) -> list[Disagreement]:
     """ "Who was arrested?" without names: a man in one source, a woman in another."""
-    verbs = set(job.key)
+    m = _WHO_DONE.search(clean(job.q.corrected).lower())
+    if not m:
+        return []
+    verbs = set(job.lexicon.tokenizer.tokens(m["verb"])) & set(job.key)
+    if not verbs:
+        return []
     found: list[Found[str]] = []
     for c in job.contexts:
         rel = relevance(c, job, strict=True)
@@ -803,6 +823,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
         return []
     tok = job.lexicon.tokenizer
     facts = job.facts
+    asks_ability = bool(_MODAL_QUESTION.match(clean(job.q.corrected).lower()))
     out: list[Found[tuple[int, str]]] = []
     by_passage: dict[tuple[int, int], Context] = {(c.passage, c.position): c for c in job.contexts}
     for c in job.contexts:
@@ -822,10 +843,17 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
             terms = set(tok.tokens(clause))
             if not _covers(terms, job, required):
                 continue
+            # Answer what is asked: "can X …?" by a clause about ability, "did X …?" by what happened.
+            if asks_ability != facts.about_ability(clause) or (not asks_ability and facts.hypothetical(clause)):
+                continue
             weight = 0.5 if facts.habitual(clause) else 1.0
             polarity = facts.polarity(clause, required)
             out.append(Found((polarity, clause), c, weight + (0.2 if c.primary else 0.0)))
     return out
+
+
+_CALENDAR_WORD = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
+_MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:legal|illegal|allowed|ok|okay))\b")
 
 
 def _covers(terms: set[str] | frozenset[str], job: _Job, required: Sequence[str]) -> bool:

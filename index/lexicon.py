@@ -239,22 +239,17 @@ class Derived:
     """What the engine learned from one collection's text when it was built."""
 
     name_variants: tuple[tuple[str, ...], ...] = ()  # spellings of one name, most used first
-    acronyms: tuple[tuple[str, ...], ...] = ()  # ("ice", "immigration and customs enforcement")
+    places: tuple[str, ...] = ()  # streets and buildings the sources name more than once
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"names": [list(g) for g in self.name_variants], "acronyms": [list(g) for g in self.acronyms]}
-        )
+        return json.dumps({"names": [list(g) for g in self.name_variants], "places": list(self.places)})
 
     @classmethod
     def from_json(cls, text: str | bytes | None) -> Derived:
         if not text:
             return cls()
         raw = json.loads(text)
-        return cls(
-            tuple(tuple(g) for g in raw.get("names", ())),
-            tuple(tuple(g) for g in raw.get("acronyms", ())),
-        )
+        return cls(tuple(tuple(g) for g in raw.get("names", ())), tuple(raw.get("places", ())))
 
 
 class Lexicon:
@@ -268,7 +263,7 @@ class Lexicon:
     @cached_property
     def tokenizer(self) -> Tokenizer:
         groups: list[Sequence[str]] = [*self.language.synonyms, *self.profile.synonyms, *self.profile.names]
-        groups += [*self.derived.acronyms, *self.derived.name_variants]
+        groups += [*self.derived.name_variants]
         lang = self.language
         return Tokenizer(lang.stopwords, _merge_groups(groups), lang.light, lang.irregular_verbs)
 

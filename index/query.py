@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import jellyfish
@@ -107,6 +108,7 @@ class Slot:
     verbs: tuple[str, ...] = ()  # count: the verb's search terms ("arrest")
     noun_terms: tuple[str, ...] = ()  # count: the counted noun's search terms ("peopl")
     duration: bool = False  # "how long", "since when"
+    time: bool = False  # the hour is asked ("what time", "morning or night"), not only the day
     speaker: tuple[str, ...] = ()  # quote: search terms of whose words are asked for
     subject: str = ""  # define: what is asked about, as written ("the fenwick arms")
 
@@ -177,6 +179,11 @@ _DEFINE = re.compile(
     r"^(?:what|who)(?: is|'s| are| was| were) "
     r"(?P<subject>(?:(?:a|an|the) )?[\w'-]+(?: [\w'-]+){0,3}?)(?:\s+exactly)?\s*$"
 )
+_TIME_ASKED = re.compile(
+    r"\b(?:what time|which time|what hour|time of day|o'clock|morning|afternoon|evening|night"
+    r"|a\.?m\b|p\.?m\b|\d+ ?[ap]m)"
+)
+_EITHER = re.compile(r"\b([a-z][a-z'-]{3,}) or ([a-z][a-z'-]{3,})\b")
 _OPENING = re.compile(r"^(?:(?:so|and|but|ok|okay|well|like|um|uh|also|wait)\s+)+")
 _SPELLING = re.compile(r"\bspell(?:ed|ing|t|s)?\b")
 _EXISTS = re.compile(r"\b(?:is|are|was|were) there (?:any |a |an |some )?(?P<noun>[a-z]+)")
@@ -235,6 +242,8 @@ _PREP = frozenset(
 _PAST = frozenset(
     ["died", "ran", "came", "went", "took", "fled", "got", "saw", "left", "made", "held", "met", "fought", "stood"]
 )
+# The particle of a phrasal verb ("picked up", "taken away") is not the verb.
+_PARTICLES = frozenset(["up", "out", "off", "down", "in", "away", "over", "back", "on"])
 _LIGHT_VERBS = frozenset(
     [
         "make",
@@ -295,7 +304,10 @@ def parse(question: str, lexicon: Lexicon, index: SearchIndex) -> ParsedQuestion
     # Chatter between questions ("trying to figure out if it's near me") is not a question.
     parts = [p for p in parts if p.slot is not None or p.text.rstrip().endswith("?")]
     parts = _share_context(parts)
-    if len([p for p in parts if p.terms]) < 2:
+    real = [p for p in parts if p.terms]
+    if len(real) == 1:
+        return replace(real[0], text=whole.text)  # one question and some chatter: the question
+    if len(real) < 2:
         return whole
     return replace(whole, parts=tuple(parts))
 
@@ -645,7 +657,9 @@ def _slot(q: str, lex: Lexicon) -> Slot | None:
             marks.append((m.start(), kind))
 
     q = _OPENING.sub("", q)
-    if _SPELLING.search(q):
+    if _SPELLING.search(q) or any(
+        a != b and lex.facts.same_person(a, b) for a, b in _EITHER.findall(q)
+    ):  # "is it coppinger or koppinger": how a name is spelled
         return Slot(SlotKind.NAME)
     define = _DEFINE.match(q.strip(" ?!."))
     if define:
@@ -687,7 +701,7 @@ def _slot(q: str, lex: Lexicon) -> Slot | None:
         noun_terms = tuple(t for n in nouns for t in lex.tokenizer.tokens(n))
         return Slot(kind, focus, nouns=nouns, verbs=verbs, noun_terms=noun_terms)
     if kind is SlotKind.DATE:
-        return Slot(kind, duration=bool(_DURATION.search(q)))
+        return Slot(kind, duration=bool(_DURATION.search(q)), time=bool(_TIME_ASKED.search(q)))
     if kind is SlotKind.PERSON and _SPELL.search(q):
         return Slot(SlotKind.NAME)
     if kind is SlotKind.CLAIM:
@@ -730,7 +744,9 @@ def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, .
         verb_phrase.append(ws[i])
         i += 1
     nouns = tuple(noun_phrase[-1:])
-    verb = [w for w in verb_phrase if w not in _LIGHT_VERBS][-1:]
+    verb = [w for w in verb_phrase if w not in _LIGHT_VERBS and w not in _PARTICLES][-1:]
+    if not verb:  # a phrasal verb ("taken away", "picked up"): its verb, light or not
+        verb = [w for w, nxt in pairwise(verb_phrase) if nxt in _PARTICLES][:1]
     verbs = tuple(t for w in verb for t in lex.tokenizer.tokens(w))
     focus = tuple(w for w in (*noun_phrase[-1:], *verb) if w not in _FILLER_NOUNS)
     return nouns, verbs, focus

@@ -34,6 +34,7 @@ FEATURES = (
     "value",  # the best sentence (or a neighbour) states the kind of value asked for
     "value_any",  # some sentence of the passage does
     "value_needed",  # "value" for questions whose answer is that value (when, where, how many…)
+    "value_cover",  # … times the best sentence's coverage: the value, said of the question's subject
     "heading",  # share of the question's weight in the heading the passage sits under
     "pairs",  # question word pairs kept side by side (up to 3)
     "faq",  # the heading is a question, times its coverage
@@ -61,7 +62,7 @@ class Ranking:
     min_coverage: float = 0.3  # share of the question's weight one of the best passages must carry
     coverage_window: int = 5  # … one of this many
     weights: tuple[float, ...] = (
-        *(-9.742, 6.355, -0.853, 1.588, 0.444, 0.905, 0.626),
+        *(-9.742, 6.355, -0.853, 1.588, 0.444, 0.905, 0.626, 0.0),
         *(0.236, 1.778, 0.592, 1.934, 0.498, -0.125),
     )
 
@@ -84,8 +85,8 @@ _SLOT_FACTS: dict[SlotKind, tuple[Fact, Fact]] = {
     SlotKind.DATE: (Fact.CALENDAR, Fact.TIME),
     SlotKind.PLACE: (Fact.PLACE, Fact(0)),
     SlotKind.COUNT: (Fact.COUNT, Fact(0)),
-    SlotKind.PERSON: (Fact.NAME, Fact(0)),
-    SlotKind.NAME: (Fact.NAME, Fact(0)),
+    SlotKind.PERSON: (Fact.NAME, Fact.PEOPLE),
+    SlotKind.NAME: (Fact.SPELLING, Fact.NAME),
     SlotKind.QUOTE: (Fact.QUOTE, Fact.SPEECH),
     SlotKind.REASON: (Fact.CAUSE, Fact(0)),
     SlotKind.AGE: (Fact.AGE, Fact(0)),
@@ -137,7 +138,7 @@ def features(
     want = _SLOT_FACTS.get(q.slot.kind) if q.slot else None
     focus = {index.term_id[t] for t in _focus_terms(q, index) if t in index.term_id}
     define = _definition(q)
-    w_sent, w_value = ranking.weights[3], ranking.weights[4] + ranking.weights[6]
+    w_sent, w_value = ranking.weights[3], ranking.weights[4] + ranking.weights[6] + ranking.weights[7]
     needs_value = q.slot is not None and q.slot.kind in _NEEDS_VALUE
     rarest = max(wid, key=lambda t: wid[t]) if wid else None
     first: list[tuple[float, int, float, float]] = []
@@ -177,6 +178,7 @@ def features(
             found,
             max(have_value, default=0.0),
             found if needs_value else 0.0,
+            found * best_cov if needs_value else 0.0,
             heading_cov,
             min(len(pairs & set(pairwise(index.ids(i)))), MAX_PAIRS) / MAX_PAIRS if pairs else 0.0,
             faq,

@@ -49,6 +49,7 @@ LAYOUT = 3  # bump when the stored arrays change shape
 NAME_CAPITALIZED_SHARE = 0.5
 NAME_MIN_LENGTH = 5
 NAME_MAX_EDITS = 2
+LOCAL_PLACE_MIN = 2  # a street or building named this often is a place questions may name
 
 
 class Fact(IntFlag):
@@ -67,6 +68,8 @@ class Fact(IntFlag):
     CONTACT = 1024  # a phone number, e-mail address or web address
     ADVICE = 2048  # advice or a rule ("should", "avoid", "do not")
     SPEECH = 4096  # reported speech ("stated", "according to") without a quotation
+    SPELLING = 8192  # says how a name is spelled, or that a spelling is wrong
+    PEOPLE = 16384  # describes people without names ("a 16-year-old and another woman")
 
 
 _AGE = re.compile(r"\b\d+-(?:year|month|week|day)s?-old\b|\b(?:newborn|infant|toddler|baby)\b", re.IGNORECASE)
@@ -89,6 +92,7 @@ class SourceAnalysis:
     years: list[list[int]]  # per passage
     surface: Counter[str] = field(default_factory=Counter)  # words as written (normalized)
     capitalized: Counter[str] = field(default_factory=Counter)  # of those, written capitalized mid-sentence
+    local_places: Counter[str] = field(default_factory=Counter)  # streets and buildings named
 
     def to_stored(self) -> bytes:
         """Compact bytes for the database (the passages as offsets into the source's text)."""
@@ -99,6 +103,7 @@ class SourceAnalysis:
             "years": self.years,
             "surface": self.surface,
             "capitalized": self.capitalized,
+            "local_places": self.local_places,
         }
         return zlib.compress(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode(), 6)
 
@@ -114,6 +119,7 @@ class SourceAnalysis:
             raw["years"],
             Counter(raw["surface"]),
             Counter(raw["capitalized"]),
+            Counter(raw.get("local_places", {})),
         )
 
 
@@ -142,6 +148,8 @@ def analyze_source(source_id: str, text: str, lexicon: Lexicon) -> SourceAnalysi
         info: list[tuple[int, int, int, int, int]] = []
         for a, b in spans[1:]:
             flags, ys = _facts_of(p.text[a:b], lexicon)
+            if flags & Fact.PLACE:
+                out.local_places.update(x.name for x in lexicon.facts.places(p.text[a:b]) if x.kind is PlaceKind.LOCAL)
             years.update(ys)
             info.append((0, 0, a, b, int(flags)))
         out.sentences.append(info)
@@ -193,6 +201,10 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
         flags |= Fact.CAUSE
     if _CONTACT.search(sentence):
         flags |= Fact.CONTACT
+    if facts.says_spelling(sentence):
+        flags |= Fact.SPELLING
+    if facts.describes_people(sentence):
+        flags |= Fact.PEOPLE
     if lexicon.advice.search(sentence):
         flags |= Fact.ADVICE
     return flags, years
@@ -254,7 +266,11 @@ def derive(analyses: Iterable[SourceAnalysis], lexicon: Lexicon) -> Derived:
         else:
             groups.append([w])
     variants = tuple(tuple(g) for g in groups if len(g) > 1)
-    return Derived(name_variants=variants)
+    places: Counter[str] = Counter()
+    for a in analyses:
+        places.update(a.local_places)
+    local = tuple(sorted(p for p, n in places.items() if n >= LOCAL_PLACE_MIN))
+    return Derived(name_variants=variants, places=local)
 
 
 @dataclass(frozen=True, slots=True)

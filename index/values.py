@@ -61,6 +61,9 @@ class Rules:
     habitual_cues: tuple[str, ...]
     misspelling_cues: tuple[str, ...]
     roles: Mapping[str, str]
+    organization_words: frozenset[str]
+    hypothetical: tuple[str, ...]
+    ability: tuple[str, ...]
     not_names: frozenset[str]
     name_max_edits: int
     facet_labels: Mapping[str, str]
@@ -97,6 +100,9 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         habitual_cues=_strs(raw.get("habitual_cues")),
         misspelling_cues=_strs(raw.get("misspelling_cues")),
         roles={str(k).lower(): str(v) for k, v in (raw.get("roles") or {}).items()},
+        organization_words=frozenset(_strs(raw.get("organization_words"))),
+        hypothetical=_strs(raw.get("hypothetical")),
+        ability=_strs(raw.get("ability")),
         not_names=frozenset(_strs(raw.get("not_names"))),
         name_max_edits=int(raw.get("name_max_edits", 2)),
         facet_labels={str(k): str(v) for k, v in (raw.get("facet_labels") or {}).items()},
@@ -271,6 +277,10 @@ class Gazetteer:
             items = node.items() if isinstance(node, dict) else ((str(x), None) for x in node or ())
             for raw_name, children in items:
                 name = str(raw_name)
+                if name == "\0derived":
+                    for local_name in children or ():
+                        places.setdefault(str(local_name), Place(str(local_name), PlaceKind.LOCAL))
+                    continue
                 known = places.get(name)
                 kind: PlaceKind
                 if known is not None and known.kind in (PlaceKind.STATE, PlaceKind.COUNTRY):
@@ -309,7 +319,7 @@ _PLACE_CUE = re.compile(r"(?:\b(?:in|at|near|from|across|of|like|including|and|t
 _LOCAL_SUFFIX = (
     r"Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Court|Boulevard|Blvd\.|Drive|Terrace|Way|Place|Square|Plaza|Park|"
     r"Gate|Bridge|Station|School|High School|Hospital|Apartments|Building|Center|Centre|Hall|Mall|Yard|District|"
-    r"Heights|Village|Common|Green|Field|Stadium|Arena|Pier|Harbor|Harbour|Market"
+    r"Heights|Village|Common|Green|Field|Stadium|Arena|Pier|Harbor|Harbour|Market|Arms|Tower|Towers|Courthouse"
 )
 _CAP = r"[A-Z][a-z'’-]+"
 _LOCAL = re.compile(rf"(?<![\w-])(?:{_CAP}\s+){{1,3}}(?:{_LOCAL_SUFFIX})(?![\w-])")
@@ -330,7 +340,7 @@ class NameMention:
     quoted: bool = False  # inside quotation marks: someone else's words
 
 
-_NAME_TOKEN = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
+_NAME_TOKEN = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+|'[a-z]{2,})*"  # not a possessive 's
 _NAME = rf"(?P<name>(?:{_NAME_TOKEN}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN})"
 _AFTER_ROLE = re.compile(rf"^(?:\s+(?:for|of)\s+(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)??)?\s+{_NAME}(?![\w-])")
 _CTX_BEFORE = re.compile(r"(?:[A-Z][\w.'-]*\s+){1,4}$")
@@ -378,7 +388,10 @@ class FactReader:
     def __init__(self, lexicon: Lexicon) -> None:
         self.rules = r = load_rules(lexicon.language.facts)
         self.tokenizer = lexicon.tokenizer
-        self.gazetteer = Gazetteer.build(lexicon.language.places, lexicon.profile.places)
+        local = dict(lexicon.profile.places)
+        if lexicon.derived.places:  # streets and buildings the sources name, found when indexing
+            local["\0derived"] = list(lexicon.derived.places)
+        self.gazetteer = Gazetteer.build(lexicon.language.places, local)
         self.date_reader = DateReader(r)
         hedge_words = [w for ws in r.hedges.values() for w in ws]
         numbers = _alt(r.number_words)
@@ -409,6 +422,9 @@ class FactReader:
             "|".join(r"\w+n't\b" if w == "n't" else rf"(?<![\w']){re.escape(w)}(?![\w'])" for w in r.negations)
         )
         self._habitual = phrase_regex(r.habitual_cues)
+        self._hypothetical = phrase_regex(r.hypothetical)
+        self._people_word = re.compile(rf"\b(?:\d+-year-old|{_alt(r.person_nouns)})\b")
+        self._ability = phrase_regex(r.ability)
         # Answers read the same sentences again and again: remember recent readings.
         self.dates = lru_cache(maxsize=SENTENCE_CACHE)(self._dates)  # type: ignore[method-assign]
         self.places = lru_cache(maxsize=SENTENCE_CACHE)(self._places)  # type: ignore[method-assign]
@@ -550,13 +566,17 @@ class FactReader:
         g = self.gazetteer
         found: list[tuple[int, Place]] = []
         taken: list[tuple[int, int]] = []
+        heading = looks_like_heading(text)
         for start, end, name in g.find(text):
             after = text[end:]
             if re.match(r"(?:'s)?\s+(?:[A-Z][a-z]+|[A-Z]{2,})\b", after):
                 nxt = re.match(r"(?:'s)?\s+(\S+)", after)
                 word = nxt.group(1).strip(",.:;") if nxt else ""
-                if word not in g.places and word not in g.first_words:
-                    continue  # "Lynn Police Department": part of an organization's name
+                # "Lynn Police Department" is part of a name; in a heading every word is capitalized,
+                # so only an organization's head noun says so ("The Worcester Incident" is a place).
+                named = word.lower() in self.rules.organization_words if heading else True
+                if named and word not in g.places and word not in g.first_words:
+                    continue
             if name in g.ambiguous and not _PLACE_CUE.search(text[:start]):
                 continue
             found.append((start, g.places[name]))
@@ -694,6 +714,23 @@ class FactReader:
                     kept.append(m)
             hits = kept
         return -1 if len(hits) % 2 else 1
+
+    def says_spelling(self, sentence: str) -> bool:
+        """The sentence is about how a name is written ("frequently misspelled as", "spelled …")."""
+        low = clean(sentence).lower()
+        return bool(self._misspelling is not None and self._misspelling.search(low)) or "spell" in low
+
+    def describes_people(self, sentence: str) -> bool:
+        """The sentence names people by what they are ("a woman", "two residents", "a 16-year-old")."""
+        return self._people_word.search(clean(sentence).lower()) is not None
+
+    def hypothetical(self, clause: str) -> bool:
+        """What should, could or must be ("nobody should be hurt"), not what was."""
+        return self._hypothetical is not None and self._hypothetical.search(clean(clause).lower()) is not None
+
+    def about_ability(self, clause: str) -> bool:
+        """About what can or may be done ("cannot simply order Harrowgate to stop")."""
+        return self._ability is not None and self._ability.search(clean(clause).lower()) is not None
 
     def habitual(self, clause: str) -> bool:
         """A general statement ("ICE typically operates with...") rather than about one event."""

@@ -885,8 +885,8 @@ def compare_claims(job: _Job) -> list[Disagreement]:
     for label, ids, pol in (("yes", yes, 1), ("no", no, -1)):
         quotes = "; ".join(f'{job.tags.get(s, s)}: "{_short(example[(s, pol)][1])}"' for s in ids)
         groups.append(Group(f"{label} ({quotes})", ids, evidence=tuple(example[(s, pol)][2] for s in ids)))
-    q = clean(job.q.corrected).strip().rstrip("?")
-    return [render(Facet.CLAIM, f'Sources disagree on "{q}?"', groups, job.tags)]
+    # The question is not echoed: the same claim asked with a greeting or in capitals is one note.
+    return [render(Facet.CLAIM, "Sources answer this yes and no", groups, job.tags)]
 
 
 def _short(text: str, limit: int = 110) -> str:

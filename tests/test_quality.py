@@ -1,0 +1,70 @@
+"""Answer quality does not slip: the development sets and the held-out sets' tuning half.
+
+Scored in process by bench.quality, exactly as shared/eval/score.py scores ``ask --json``
+(test_cli.py checks that contract itself). The floors are what the method reached when it
+was last tuned, less a small margin; the held-out half is reported in the notes, never
+asserted here, so nothing is tuned against it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.quality import QuestionSet, Score, run
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).with_name("data")
+HELDOUT = Path(__file__).with_name("heldout")
+
+
+def _score(qs: QuestionSet, part: str = "tune") -> dict[str, object]:
+    per = run([qs], part)[qs.name]
+    total = Score()
+    for sc in per.values():
+        total.add(sc)
+    return total.figures()
+
+
+@pytest.fixture(scope="module")
+def dev() -> dict[str, object]:
+    return _score(QuestionSet("dev", DATA / "dev.yaml", ROOT / "seeds", False))
+
+
+@pytest.fixture(scope="module")
+def dev_b() -> dict[str, object]:
+    return _score(QuestionSet("dev-b", DATA / "dev-b.yaml", ROOT / "seeds", False))
+
+
+def test_dev_set_finds_the_expected_passages(dev: dict[str, object]) -> None:
+    assert dev["hit@5"] >= 0.95 and dev["source_recall@5"] >= 0.85
+
+
+def test_dev_set_notes_disagreements_exactly(dev: dict[str, object]) -> None:
+    assert dev["disagree_precision"] >= 0.9 and dev["disagree_recall"] >= 0.9
+
+
+def test_dev_sets_abstain_exactly_and_quote_verbatim(dev: dict[str, object], dev_b: dict[str, object]) -> None:
+    for figures in (dev, dev_b):
+        done, asked = str(figures["abstain"]).split("/")
+        assert done == asked
+        assert str(figures["false_abstain"]).startswith("0/")
+        assert str(figures["inexact"]).startswith("0/")
+
+
+def test_second_dev_set_holds(dev_b: dict[str, object]) -> None:
+    assert dev_b["hit@5"] >= 0.75 and dev_b["source_recall@5"] >= 0.65
+    assert dev_b["disagree_precision"] >= 0.9 and dev_b["disagree_recall"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("name", "floor_hit", "floor_recall"),
+    [("seeds-chat", 0.85, 0.65), ("corpus-b", 0.80, 0.50), ("corpus-c", 0.75, 0.50)],
+)
+def test_held_out_tuning_half_holds(name: str, floor_hit: float, floor_recall: float) -> None:
+    sources = ROOT / "seeds" if name == "seeds-chat" else HELDOUT / name
+    figures = _score(QuestionSet(name, HELDOUT / f"{name}.yaml", sources, True))
+    assert figures["hit@5"] >= floor_hit and figures["source_recall@5"] >= floor_recall
+    assert int(str(figures["false_abstain"]).split("/")[0]) <= 1
+    assert str(figures["inexact"]).startswith("0/")

@@ -31,7 +31,7 @@ def examples(chosen: list[QuestionSet], engines: dict[Path, Engine]) -> tuple[np
     ys: list[float] = []
     for qs in chosen:
         engine = engines.setdefault(qs.sources, Engine.from_folder(qs.sources))
-        snap = engine.snapshot
+        snap = engine.snapshot.view()
         for case in yaml.safe_load(qs.path.read_text(encoding="utf-8"))["cases"]:
             if case.get("answerable", True) is False or (qs.split and half(case["id"]) != "tune"):
                 continue

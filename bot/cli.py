@@ -9,11 +9,12 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import sources_cli
 from bot.config import Config, load_config
-from bot.text import render_answer, render_sources, render_summary
+from bot.text import render_answer, render_summary
 from index.engine import DEFAULT_K, Engine
 from index.models import EngineError, InvalidQuestion, NoIndex
-from index.store import build_index, sources_as_json
+from index.store import build_index
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +33,13 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("ask", help="answer one question")
     sp.add_argument("question", nargs="+")
+    sp.add_argument("--guild", type=int, help="answer as this server does (global sources and its own)")
     sp.add_argument("-k", type=int, default=DEFAULT_K, help="passages to quote (default 5)")
     sp.add_argument("--json", action="store_true", help="print the answer as JSON")
     db_arg(sp)
 
-    sp = sub.add_parser("sources", help="list what is indexed")
-    sp.add_argument("--json", action="store_true")
+    sp = sub.add_parser("sources", help="list, add or remove sources; `sources log`: who did what")
+    sources_cli.add_arguments(sp)
     db_arg(sp)
 
     sp = sub.add_parser("summary", help="a quoted summary of the incidents, or of one topic")
@@ -78,7 +80,8 @@ async def open_engine(config: Config, *, announce: bool = True) -> Engine:
 async def _main(args: argparse.Namespace, config: Config) -> int:
     cmd = args.command
     if cmd == "index":
-        report = await build_index(config.sources_dir, config.db_path)
+        with sources_cli.progress_bar(f"Indexing {config.sources_dir}") as progress:
+            report = await build_index(config.sources_dir, config.db_path, progress=progress)
         print(
             f"Indexed {report.sources} sources, {report.passages} passages into {config.db_path} "
             f"(version {report.version}, {report.seconds:.2f}s)."
@@ -86,21 +89,16 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
         return 0
     if cmd == "ask":
         engine = await open_engine(config)
-        answer = await engine.ask(" ".join(args.question), k=args.k)
+        answer = await engine.ask(" ".join(args.question), k=args.k, scope=sources_cli.scope_of(args))
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
             print(render_answer(answer))
         return 0
     if cmd == "sources":
-        engine = await open_engine(config)
-        infos = engine.sources()
-        if args.json:
-            counts = {i.source.id: i.passages for i in infos}
-            print(json.dumps(sources_as_json([i.source for i in infos], counts), ensure_ascii=False))
-        else:
-            print(render_sources(infos))
-        return 0
+        if args.action is None:
+            await open_engine(config)  # builds the seed index on first use, as `ask` does
+        return await sources_cli.run(args, config.db_path, config.max_upload_bytes)
     if cmd == "summary":
         engine = await open_engine(config)
         summary = await engine.summary(" ".join(args.topic) or None)

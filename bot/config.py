@@ -11,6 +11,7 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "index.db"
 DEFAULT_SOURCES = PROJECT_ROOT / "seeds"
+DEFAULT_MAX_UPLOAD = 2_000_000  # bytes: a source added through Discord or `sources add`
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class Config:
     moderator_roles: tuple[str, ...] = ()  # role names allowed to use moderator commands
     ask_cooldown_s: float = 10.0
     ask_cooldown_rate: int = 3
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
 
     @property
     def has_token(self) -> bool:
@@ -50,6 +52,7 @@ def load_config(env_file: Path | None = None, **overrides: object) -> Config:
         "moderator_roles": roles,
         "ask_cooldown_s": float(get("BOT_ASK_COOLDOWN_SECONDS") or 10.0),
         "ask_cooldown_rate": int(get("BOT_ASK_COOLDOWN_RATE") or 3),
+        "max_upload_bytes": int(get("BOT_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Config(**values)  # type: ignore[arg-type]

@@ -16,10 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from index.disagree import GENERIC_SHARE, find_disagreements
-from index.lexicon import Lexicon, english
+from index.lexicon import Derived, Lexicon, english
 from index.models import (
     GLOBAL_SCOPE,
     Answer,
+    Disagreement,
+    EngineError,
     InvalidQuestion,
     Passage,
     Quote,
@@ -39,6 +41,7 @@ MAX_K = 25
 # Above this many passages, ranking runs in a worker thread so the event loop
 # keeps serving other members meanwhile.
 OFF_LOOP_PASSAGES = 20_000
+FOLLOW_SECONDS = 2.0  # how often a running bot looks for a version built elsewhere
 EVIDENCE_PER_SOURCE = 3  # each source's best passages that disagreement notes read
 UNKNOWN_SHARE = 0.5  # a question whose weight is this much in words the sources lack is not covered
 SPEAKER_CANDIDATES = 20  # passages searched for the speaker a quote question names
@@ -58,8 +61,8 @@ def check_question(question: str) -> str:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Snapshot:
-    """One index version, loaded: immutable, shared by every answer that started on it."""
+class View:
+    """What one scope answers from: the global sources, or one server's with its own."""
 
     version: int
     lexicon: Lexicon
@@ -71,11 +74,26 @@ class Snapshot:
     @classmethod
     def make(
         cls, version: int, lexicon: Lexicon, search: SearchIndex, sources: Sequence[Source], texts: Mapping[str, str]
-    ) -> Snapshot:
+    ) -> View:
         return cls(version, lexicon, search, tuple(sources), dict(texts), {s.id: s for s in sources})
 
     def source(self, source_id: str) -> Source:
         return self.by_id[source_id]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Snapshot:
+    """One index version, loaded: immutable, shared by every answer that started on it.
+
+    A server with sources of its own answers from its view (global + its own); every other
+    server from the global view, which never holds another server's sources.
+    """
+
+    version: int
+    views: Mapping[str, View]
+
+    def view(self, scope: str | None = None) -> View:
+        return self.views.get(scope or GLOBAL_SCOPE) or self.views[GLOBAL_SCOPE]
 
 
 class Engine:
@@ -109,8 +127,8 @@ class Engine:
         analyses = [analyze_source(s.id, texts[s.id], lex) for s in sources]
         derived = derive(analyses, lex)
         search = SearchIndex.assemble(analyses, derived, lex)
-        snap = Snapshot.make(0, lex.with_derived(derived), search, sources, texts)
-        return cls(Path(":memory:"), snap)
+        view = View.make(0, lex.with_derived(derived), search, sources, texts)
+        return cls(Path(":memory:"), Snapshot(0, {GLOBAL_SCOPE: view}))
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> Engine:
@@ -134,41 +152,58 @@ class Engine:
         log.info("now answering from index v%d", snapshot.version)
         return True
 
+    async def follow(self, every: float = FOLLOW_SECONDS) -> None:
+        """Adopt versions other processes build (the command line, another shard), until cancelled.
+
+        A database that cannot be read for a while (a backup, a restore) is retried quietly.
+        """
+        failing = False
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.reload()
+                failing = False
+            except EngineError as exc:
+                if not failing:
+                    log.warning("cannot check for a newer index: %s", exc)
+                failing = True
+
     async def close(self) -> None:
         """Nothing is held open between calls; kept for symmetry with ``open``."""
 
     # -- asking -------------------------------------------------------------------
 
     async def ask(self, question: str, *, k: int = DEFAULT_K, offset: int = 0, scope: str | None = None) -> Answer:
-        """Answer a question (InvalidQuestion for empty or oversized input)."""
-        snap = self._snap
-        if snap.search.n > OFF_LOOP_PASSAGES:
-            return await asyncio.to_thread(answer, snap, question, self.ranking, k=k, offset=offset, scope=scope)
-        return answer(snap, question, self.ranking, k=k, offset=offset, scope=scope)
+        """Answer a question (InvalidQuestion for empty or oversized input) from ``scope``'s view."""
+        view = self._snap.view(scope)
+        if view.search.n > OFF_LOOP_PASSAGES:
+            return await asyncio.to_thread(answer, view, question, self.ranking, k=k, offset=offset)
+        return answer(view, question, self.ranking, k=k, offset=offset)
 
     def answer(self, question: str, *, k: int = DEFAULT_K, offset: int = 0, scope: str | None = None) -> Answer:
         """The synchronous core of :meth:`ask`."""
-        return answer(self._snap, question, self.ranking, k=k, offset=offset, scope=scope)
+        return answer(self._snap.view(scope), question, self.ranking, k=k, offset=offset)
 
-    def parse(self, question: str) -> ParsedQuestion:
-        snap = self._snap
-        return parse(check_question(question), snap.lexicon, snap.search)
+    def parse(self, question: str, scope: str | None = None) -> ParsedQuestion:
+        view = self._snap.view(scope)
+        return parse(check_question(question), view.lexicon, view.search)
 
     # -- listing --------------------------------------------------------------------
 
-    def sources(self) -> list[SourceInfo]:
-        snap = self._snap
+    def sources(self, scope: str | None = None) -> list[SourceInfo]:
+        """The sources ``scope`` sees (global, and its own), with their passage counts."""
+        view = self._snap.view(scope)
         counts: dict[str, int] = {}
-        for p in snap.search.passages:
+        for p in view.search.passages:
             counts[p.source_id] = counts.get(p.source_id, 0) + 1
-        return [SourceInfo(s, counts.get(s.id, 0)) for s in snap.sources]
+        return [SourceInfo(s, counts.get(s.id, 0)) for s in view.sources]
 
-    def find_source(self, name: str) -> SourceInfo | None:
+    def find_source(self, name: str, scope: str | None = None) -> SourceInfo | None:
         """A source by tag ("S1"), id, or label (case-insensitive, whole or part)."""
         key = name.strip().casefold()
         if not key:
             return None
-        infos = self.sources()
+        infos = self.sources(scope)
         for match in (
             lambda s: s.tag.casefold() == key or s.id.casefold() == key,
             lambda s: s.label.casefold() == key,
@@ -180,57 +215,70 @@ class Engine:
                 return hits[0]
         return None
 
-    def source_passages(self, source_id: str, limit: int = 3) -> list[Passage]:
-        return [p for p in self._snap.search.passages if p.source_id == source_id][: max(0, limit)]
+    def source_passages(self, source_id: str, limit: int = 3, scope: str | None = None) -> list[Passage]:
+        view = self._snap.view(scope)
+        return [p for p in view.search.passages if p.source_id == source_id][: max(0, limit)]
 
-    def source_text(self, source_id: str) -> str | None:
-        return self._snap.texts.get(source_id)
+    def source_text(self, source_id: str, scope: str | None = None) -> str | None:
+        return self._snap.view(scope).texts.get(source_id)
 
     @property
     def passage_count(self) -> int:
-        return self._snap.search.n
+        return self._snap.view().search.n
 
-    async def summary(self, topic: str | None = None) -> Summary:
+    async def notes_about(self, source_id: str, scope: str | None = None) -> list[Disagreement]:
+        """The disagreements a source takes part in: what adding it introduced."""
+        from index.summary import notes_about
+
+        return await asyncio.to_thread(notes_about, self._snap.view(scope), self.ranking, source_id)
+
+    async def summary(self, topic: str | None = None, scope: str | None = None) -> Summary:
         from index.summary import summarize
 
-        snap = self._snap
-        return await asyncio.to_thread(summarize, snap, self.ranking, topic)
+        return await asyncio.to_thread(summarize, self._snap.view(scope), self.ranking, topic)
 
 
 def snapshot_of(stored: StoredIndex) -> Snapshot:
-    """A snapshot from a stored version; re-analysed in memory when the stored analysis was
-    made with other language data or another layout (``python -m bot index`` stores it)."""
-    lex = Lexicon(english(), stored.profile, stored.derived)
-    search = None
-    if stored.lexicon_fingerprint == lex.fingerprint:
-        search = SearchIndex.from_blobs(stored.passages, stored.blobs)
-    if search is None:
-        log.warning(
-            "index v%d was built with other language data or layout; re-analysing it in memory "
-            "(run `python -m bot index` to store the result)",
-            stored.version,
-        )
-        base = Lexicon(english(), stored.profile)
-        analyses = [analyze_source(s.id, stored.texts[s.id], base) for s in stored.sources]
-        derived = derive(analyses, base)
-        lex = base.with_derived(derived)
-        search = SearchIndex.assemble(analyses, derived, base)
-    return Snapshot.make(stored.version, lex, search, stored.sources, stored.texts)
+    """A snapshot from a stored version; a view stored with other language data or in another
+    layout is re-analysed in memory (``python -m bot index`` stores the result)."""
+    views: dict[str, View] = {}
+    for scope, stored_view in stored.views.items():
+        lex = Lexicon(english(), stored.profile, stored_view.derived)
+        search = None
+        if stored_view.lexicon_fingerprint == lex.fingerprint:
+            search = SearchIndex.from_blobs(stored_view.passages, stored_view.blobs)
+        texts = {s.id: stored.texts[(s.scope, s.id)] for s in stored_view.sources}
+        if search is None:
+            log.warning(
+                "index v%d (%s) was built with other language data or layout; re-analysing it in memory "
+                "(run `python -m bot index` to store the result)",
+                stored.version,
+                scope,
+            )
+            base = Lexicon(english(), stored.profile)
+            analyses = [analyze_source(s.id, texts[s.id], base) for s in stored_view.sources]
+            derived = derive(analyses, base)
+            lex = base.with_derived(derived)
+            search = SearchIndex.assemble(analyses, derived, base)
+        views[scope] = View.make(stored.version, lex, search, stored_view.sources, texts)
+    if GLOBAL_SCOPE not in views:
+        empty = Lexicon(english(), stored.profile)
+        views[GLOBAL_SCOPE] = View.make(stored.version, empty, SearchIndex.assemble([], Derived(), empty), (), {})
+    return Snapshot(stored.version, views)
 
 
 # --- answering -------------------------------------------------------------------------
 
 
 def answer(
-    snap: Snapshot,
+    snap: View,
     question: str,
     ranking: Ranking,
     *,
     k: int = DEFAULT_K,
     offset: int = 0,
-    scope: str | None = None,
 ) -> Answer:
-    """Answer ``question`` from one snapshot."""
+    """Answer ``question`` from one view of one snapshot."""
     text = check_question(question)
     k = max(1, min(int(k), MAX_K))
     offset = max(0, int(offset))
@@ -241,7 +289,6 @@ def answer(
         return _decline(snap, pq, "Please ask in English: the sources and the bot read English.")
     if search.n == 0:
         return _decline(snap, pq, "No sources are indexed yet.")
-    allowed = _allowed(snap, scope)
     parts = pq.parts or (pq,)
     ranked: list[list[Scored]] = []
     reasons: list[str] = []
@@ -249,7 +296,7 @@ def answer(
         reason = _not_covered(part, snap)
         scored: list[Scored] = []
         if reason is None:
-            scored = rank(part, search, snap.lexicon, ranking, allowed)
+            scored = rank(part, search, snap.lexicon, ranking)
             if not scored or max(s.coverage for s in scored[: ranking.coverage_window]) < ranking.min_coverage:
                 reason = "The sources don't cover this question."
             elif part.slot and part.slot.kind is SlotKind.QUOTE and not _speaker_heard(part, scored, snap):
@@ -288,14 +335,6 @@ def answer(
     )
 
 
-def _allowed(snap: Snapshot, scope: str | None) -> set[int] | None:
-    """Passages a server may see: global sources and its own."""
-    if not any(s.scope != GLOBAL_SCOPE for s in snap.sources):
-        return None
-    ok = {s.id for s in snap.sources if s.scope in (GLOBAL_SCOPE, scope)}
-    return {i for i, p in enumerate(snap.search.passages) if p.source_id in ok}
-
-
 def _interleave(lists: Sequence[Sequence[Scored]], want: int) -> list[Scored]:
     """One list from each part's, taking in turn, without repeats."""
     out: list[Scored] = []
@@ -321,7 +360,7 @@ def _evidence(ranked: Sequence[Sequence[Scored]], search: SearchIndex) -> list[i
     return out
 
 
-def _not_covered(q: ParsedQuestion, snap: Snapshot) -> str | None:
+def _not_covered(q: ParsedQuestion, snap: View) -> str | None:
     """Why the sources cannot answer ``q`` before ranking anything, or None.
 
     Grounded in what the question is about: a name or place the sources never use, a
@@ -411,14 +450,14 @@ def _years_message(search: SearchIndex, subjects: Sequence[object], year: int) -
     return f"The sources cover {listed}, not {year}."
 
 
-def _speaker_words(q: ParsedQuestion, snap: Snapshot) -> str:
+def _speaker_words(q: ParsedQuestion, snap: View) -> str:
     """The question's words for whom it asks about ("ICE", "the sheriff")."""
     assert q.slot is not None
     tok = snap.lexicon.tokenizer
     return " ".join(w.word for w in q.words if set(tok.tokens(w.word)) & set(q.slot.speaker))
 
 
-def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: Snapshot) -> bool:
+def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: View) -> bool:
     """A quote question names whose words it wants: some passage must report that speaker
     saying something ("X said", "said X", "according to X", "per X", or X's quoted words)."""
     assert q.slot is not None
@@ -431,13 +470,13 @@ def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: Snapshot) 
     return any(pattern.search(snap.search.passages[s.passage].text) for s in scored[:SPEAKER_CANDIDATES])
 
 
-def _quote(snap: Snapshot, i: int, score: float) -> Quote:
+def _quote(snap: View, i: int, score: float) -> Quote:
     p = snap.search.passages[i]
     s = snap.source(p.source_id)
     return Quote(p.source_id, s.label, s.tag, p.heading, p.text, score, p.start, p.end, s.url)
 
 
-def _decline(snap: Snapshot, q: ParsedQuestion, message: str) -> Answer:
+def _decline(snap: View, q: ParsedQuestion, message: str) -> Answer:
     return Answer(
         question=q.text,
         answered=False,
@@ -447,7 +486,7 @@ def _decline(snap: Snapshot, q: ParsedQuestion, message: str) -> Answer:
     )
 
 
-def _related(snap: Snapshot, q: ParsedQuestion, n: int = 3) -> tuple[str, ...]:
+def _related(snap: View, q: ParsedQuestion, n: int = 3) -> tuple[str, ...]:
     """Headings (with their source's tag) of passages sharing at least two of the question's
     words, if any. One shared word ("series" in "World Series") is coincidence, not a topic."""
     search = snap.search

@@ -165,3 +165,7 @@ class SourceError(EngineError):
 
 class NoIndex(EngineError):
     """No index has been built at this database path yet."""
+
+
+class DatabaseError(EngineError):
+    """The database cannot be used: not this bot's, damaged, read-only for a write, busy."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from index.ingest import read_document
 from index.models import GLOBAL_SCOPE, SourceError
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     sources_node: yaml.Node | None = None
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value == "sources":
+            if sources_node is not None:
+                raise SourceError(f"{_where(path, key)}: 'sources' appears twice (the second would replace the first)")
             sources_node = value
         else:
             raise SourceError(f"{_where(path, key)}: unknown top-level key {getattr(key, 'value', key)!r}")
@@ -105,41 +108,17 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     return entries
 
 
-def read_text(path: Path) -> str:
-    """Read a source as UTF-8 text; binary or undecodable files are a SourceError."""
+def read_bytes(path: Path) -> bytes:
+    """A source file's bytes; too large or unreadable files are a SourceError."""
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
             raise SourceError(f"{path}: {size:,} bytes is over the {MAX_SOURCE_BYTES:,}-byte limit for one source")
-        data = path.read_bytes()
+        return path.read_bytes()
     except PermissionError as exc:
         raise SourceError(f"{path}: permission denied") from exc
     except OSError as exc:
         raise SourceError(f"{path}: cannot read ({exc.strerror})") from exc
-    if b"\x00" in data:
-        raise SourceError(f"{path}: looks binary (NUL bytes); sources must be UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            f"{path}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from exc
-    bad = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
-    if bad > max(8, len(text) // 100):
-        raise SourceError(f"{path}: looks binary ({bad} control characters); sources must be UTF-8 text")
-    return text
-
-
-_HEADING_END = re.compile(r"[.!:;,]['\"\u2019\u201d)]*$")
-
-
-def first_heading(text: str) -> str | None:
-    """The first short line without end punctuation (what these texts use as headings)."""
-    for line in text.splitlines():
-        s = line.strip()
-        if s and len(s) <= 120 and not _HEADING_END.search(s) and not s.startswith(("-", "|", "*")):
-            return s
-    return None
 
 
 def default_tag(source_id: str) -> str:
@@ -158,7 +137,16 @@ def list_source_files(folder: Path) -> list[Path]:
         entries = sorted(folder.iterdir())
     except PermissionError as exc:
         raise SourceError(f"{folder}: permission denied") from exc
-    return [p for p in entries if p.is_file() and not p.name.startswith(".") and p.name not in NOT_SOURCES]
+    inside = folder.resolve()
+    files = []
+    for p in entries:
+        if p.name.startswith(".") or p.name in NOT_SOURCES:
+            continue
+        if p.is_symlink() and not p.resolve().is_relative_to(inside):
+            raise SourceError(f"{p}: a link to a file outside the sources folder; links out are not followed")
+        if p.is_file():
+            files.append(p)
+    return files
 
 
 def load_sources(folder: Path, scope: str = GLOBAL_SCOPE) -> list[SourceFile]:
@@ -179,11 +167,13 @@ def load_sources(folder: Path, scope: str = GLOBAL_SCOPE) -> list[SourceFile]:
         if sid in seen_ids:
             raise SourceError(f"{path}: same source id {sid!r} as {seen_ids[sid].name}")
         seen_ids[sid] = path
-        text = read_text(path)
-        if not text.strip():
-            raise SourceError(f"{path}: empty file")
+        try:
+            doc = read_document(path.name, read_bytes(path), max_bytes=MAX_SOURCE_BYTES, unknown_as_text=True)
+        except SourceError as exc:
+            raise SourceError(f"{path}: {str(exc).removeprefix(path.name).lstrip(': ')}") from exc
+        text = doc.text
         meta = manifest.get(sid, ManifestEntry())
-        label = meta.label or first_heading(text) or sid
+        label = meta.label or doc.label
         tag = meta.tag or default_tag(sid)
         if tag in seen_tags:
             tag = sid[:16]

@@ -14,7 +14,7 @@ from index.models import Disagreement, EngineError, Quote, Summary, SummarySecti
 from index.tokenize import words
 
 if TYPE_CHECKING:
-    from index.engine import Snapshot
+    from index.engine import View
     from index.rank import Ranking
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def _plan() -> dict[str, Any]:
     return plan
 
 
-def summarize(snap: Snapshot, ranking: Ranking, topic: str | None = None) -> Summary:
+def summarize(snap: View, ranking: Ranking, topic: str | None = None) -> Summary:
     """Answer each section's question; every quote appears once, every note once.
 
     The sections are the corpus's own (``corpus.yaml``) or a general plan about the
@@ -72,7 +72,25 @@ def summarize(snap: Snapshot, ranking: Ranking, topic: str | None = None) -> Sum
     return Summary(topic, tuple(sections), tuple(notes.values()))
 
 
-def corpus_topic(snap: Snapshot) -> str:
+def notes_about(snap: View, ranking: Ranking, source_id: str) -> list[Disagreement]:
+    """Disagreements in which ``source_id`` gives one of the values, over the summary's questions."""
+    from index.engine import answer
+
+    steps = list(snap.lexicon.profile.summary) or _plan()["incidents"]
+    subject = corpus_topic(snap)
+    out: dict[str, Disagreement] = {}
+    for step in steps:
+        try:
+            result = answer(snap, step["question"].format(topic=subject), ranking, k=len(snap.sources) or 1)
+        except EngineError:
+            continue
+        for d in result.disagreements:
+            if any(source_id in v.sources for v in d.values):
+                out.setdefault(d.note, d)
+    return list(out.values())
+
+
+def corpus_topic(snap: View) -> str:
     """The words most of the sources' titles share ("ice confrontations massachusetts")."""
     stop = snap.lexicon.language.stopwords | snap.lexicon.language.filler
     seen: Counter[str] = Counter()

@@ -21,7 +21,7 @@ def notes(
     question: str, quotes: list[Quote], sources: dict[str, Source], evidence: list[Quote] | None = None
 ) -> tuple[Disagreement, ...]:
     """The notes for ``question`` over these passages (the question parsed against the seed index)."""
-    snap = ENGINE.snapshot
+    snap = ENGINE.snapshot.view()
     if not question.strip():
         return ()
     q = ENGINE.parse(question)

@@ -21,6 +21,10 @@ async def _answers(db: Path) -> bool:
     return (await engine.ask("When did the Worcester arrest happen?")).answered
 
 
+def _passages(stored: store.StoredIndex) -> tuple[object, ...]:
+    return stored.views["global"].passages
+
+
 def _one_line(exc: pytest.ExceptionInfo[SourceError]) -> str:
     msg = str(exc.value)
     assert "\n" not in msg
@@ -81,7 +85,7 @@ async def test_a_bad_manifest_fails_the_build_and_leaves_the_index(db_copy: Path
     with pytest.raises(SourceError, match=r"sources\.yaml:\d+"):
         await build_index(seeds_copy, db_copy)
     after = await load_index(db_copy)
-    assert after.version == before.version and after.passages == before.passages
+    assert after.version == before.version and _passages(after) == _passages(before)
 
 
 async def test_a_missing_folder_is_one_line_and_changes_nothing(db_copy: Path, tmp_path: Path) -> None:
@@ -118,18 +122,18 @@ async def test_an_interrupted_build_rolls_back(
     db_copy: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = await load_index(db_copy)
-    real = store._write_version
+    real = store._write
 
     async def write_then_fail(db: aiosqlite.Connection, *args: object) -> int:
         await real(db, *args)  # every row written …
         raise KeyboardInterrupt  # … then the process is interrupted before the commit
 
-    monkeypatch.setattr(store, "_write_version", write_then_fail)
+    monkeypatch.setattr(store, "_write", write_then_fail)
     with pytest.raises(KeyboardInterrupt):
         await build_index(seeds_copy, db_copy)
     after = await load_index(db_copy)
     assert after.version == before.version
-    assert after.passages == before.passages
+    assert _passages(after) == _passages(before)
     assert await _answers(db_copy)
 
 
@@ -167,15 +171,15 @@ async def test_no_index_yet(tmp_path: Path) -> None:
 
 async def test_stored_passages_are_verbatim_slices_of_stored_texts(seed_db: Path) -> None:
     stored = await load_index(seed_db)
-    assert stored.passages
-    for p in stored.passages:
-        assert stored.texts[p.source_id][p.start : p.end] == p.text
+    assert _passages(stored)
+    for p in _passages(stored):
+        assert stored.texts[("global", p.source_id)][p.start : p.end] == p.text
 
 
 async def test_sources_and_texts_round_trip(seed_db: Path, tmp_path: Path) -> None:
     stored = await load_index(seed_db)
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     for s in stored.sources:
-        assert stored.texts[s.id] == (seeds / f"{s.id}.txt").read_text(encoding="utf-8")
+        assert stored.texts[("global", s.id)] == (seeds / f"{s.id}.txt").read_text(encoding="utf-8")
     shutil.copy(seed_db, tmp_path / "copy.db")
-    assert (await load_index(tmp_path / "copy.db")).passages == stored.passages
+    assert _passages(await load_index(tmp_path / "copy.db")) == _passages(stored)

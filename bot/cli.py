@@ -131,6 +131,10 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["bench", "sources"]:
+        from bench.sources import main as sources_bench
+
+        return sources_bench(argv[2:])
     if argv[:1] == ["bench"]:  # its own flags (--sizes, --json, …) go to the benchmark as given
         from bench.run import main as bench_main
 

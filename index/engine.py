@@ -38,9 +38,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_K = 5
 MAX_K = 25
-# Above this many passages, ranking runs in a worker thread so the event loop
-# keeps serving other members meanwhile.
-OFF_LOOP_PASSAGES = 20_000
 FOLLOW_SECONDS = 2.0  # how often a running bot looks for a version built elsewhere
 EVIDENCE_PER_SOURCE = 3  # each source's best passages that disagreement notes read
 UNKNOWN_SHARE = 0.5  # a question whose weight is this much in words the sources lack is not covered
@@ -175,10 +172,9 @@ class Engine:
 
     async def ask(self, question: str, *, k: int = DEFAULT_K, offset: int = 0, scope: str | None = None) -> Answer:
         """Answer a question (InvalidQuestion for empty or oversized input) from ``scope``'s view."""
+        # Always in a worker thread: an answer never holds the event loop, even while a build runs.
         view = self._snap.view(scope)
-        if view.search.n > OFF_LOOP_PASSAGES:
-            return await asyncio.to_thread(answer, view, question, self.ranking, k=k, offset=offset)
-        return answer(view, question, self.ranking, k=k, offset=offset)
+        return await asyncio.to_thread(answer, view, question, self.ranking, k=k, offset=offset)
 
     def answer(self, question: str, *, k: int = DEFAULT_K, offset: int = 0, scope: str | None = None) -> Answer:
         """The synchronous core of :meth:`ask`."""

@@ -19,7 +19,9 @@ import asyncio
 import hashlib
 import logging
 import os
+import pickle
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -41,6 +43,8 @@ APPLICATION_ID = 0x51424F54  # "QBOT": this bot's databases say so in their head
 BUSY_TIMEOUT_S = 30.0  # a writer waits this long for another writer before giving up
 BUILD_ATTEMPTS = 3  # a build whose catalog changed meanwhile is redone this many times
 MAX_LABEL = 200
+CHILD_EXIT_S = 10.0  # how long a finished build process gets to exit
+MESSAGE_HEADER = 8  # bytes of length before each message from the build process
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -133,6 +137,8 @@ class BuildReport:
     passages: int
     seconds: float
     analysed: int = 0  # sources analysed by this build (the others were reused)
+    added: tuple[Source, ...] = ()
+    removed: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +332,7 @@ class Change:
     replace_folder: bool = False  # drop every global folder entry not in ``add``
     profile: CorpusProfile | None = None  # the corpus profile beside a sources folder
     audit: tuple[tuple[str, str, str, str, str], ...] = ()  # actor, scope, action, target, detail
+    removed: tuple[Source, ...] = ()  # what ``remove`` names, for the report
 
     def apply(self, entries: Sequence[CatalogEntry]) -> list[CatalogEntry]:
         gone = set(self.remove) | {(e.source.scope, e.source.id) for e in self.add}
@@ -344,6 +351,7 @@ async def build_index(
     *,
     progress: Progress | None = None,
     actor: str = "operator",
+    isolated: bool = False,
 ) -> BuildReport:
     """Index every source of ``sources_dir`` as the global folder sources, and rebuild.
 
@@ -351,20 +359,63 @@ async def build_index(
     input raises SourceError and nothing stored changes. Sources added one at a time
     (``sources add``) stay.
     """
-    folder = Path(sources_dir)
-    files, profile = await asyncio.to_thread(_read_folder, folder)
-    entries = tuple(CatalogEntry(_source_of(f), f.text, actor, Origin.FOLDER) for f in files)
-    change = Change(
-        add=entries,
-        replace_folder=True,
-        profile=profile,
-        audit=((actor, GLOBAL_SCOPE, "index", str(folder), f"{len(entries)} sources"),),
+    return await rebuild(db_path, FolderPlan(str(sources_dir), actor), progress=progress, isolated=isolated)
+
+
+@dataclass(frozen=True, slots=True)
+class FolderPlan:
+    """Make a folder's sources the global folder sources (read where the build runs)."""
+
+    folder: str
+    actor: str = "operator"
+
+    def __call__(self, entries: Sequence[CatalogEntry]) -> Change:
+        folder = Path(self.folder)
+        files, profile = load_sources(folder), CorpusProfile.load(folder)
+        add = tuple(CatalogEntry(_source_of(f), f.text, self.actor, Origin.FOLDER) for f in files)
+        return Change(
+            add=add,
+            replace_folder=True,
+            profile=profile,
+            audit=((self.actor, GLOBAL_SCOPE, "index", str(folder), f"{len(add)} sources"),),
+        )
+
+
+async def _rebuild_in_process(db_path: Path | str, change: Change | Plan, progress: Progress | None) -> BuildReport:
+    """``rebuild`` in a process of its own (``python -m index.worker``): the change goes in on
+    its standard input, progress and the outcome come back on its standard output."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "index.worker",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).resolve().parent.parent,
     )
-    return await rebuild(db_path, change, progress=progress)
-
-
-def _read_folder(folder: Path) -> tuple[list[SourceFile], CorpusProfile]:
-    return load_sources(folder), CorpusProfile.load(folder)
+    assert proc.stdin is not None and proc.stdout is not None
+    payload = await asyncio.to_thread(pickle.dumps, (str(db_path), change), pickle.HIGHEST_PROTOCOL)
+    try:
+        proc.stdin.write(payload)
+        await proc.stdin.drain()
+        proc.stdin.close()
+        while True:
+            try:
+                size = int.from_bytes(await proc.stdout.readexactly(MESSAGE_HEADER), "big")
+                kind, body = pickle.loads(await proc.stdout.readexactly(size))
+            except asyncio.IncompleteReadError:
+                raise DatabaseError("the build process ended without a result (killed?); nothing was changed") from None
+            if kind == "progress" and progress is not None:
+                progress(*body)
+            elif kind == "done":
+                return body
+            elif kind == "failed":
+                raise body
+    finally:
+        if proc.returncode is None:
+            try:
+                await asyncio.wait_for(proc.wait(), CHILD_EXIT_S)
+            except TimeoutError:
+                proc.kill()
 
 
 def _source_of(f: SourceFile) -> Source:
@@ -376,14 +427,22 @@ Plan = Callable[[Sequence[CatalogEntry]], Change]
 
 
 async def rebuild(
-    db_path: Path | str, change: Change | Plan = Change(), *, progress: Progress | None = None
+    db_path: Path | str,
+    change: Change | Plan = Change(),
+    *,
+    progress: Progress | None = None,
+    isolated: bool = False,
 ) -> BuildReport:
     """Apply ``change`` to the catalog and store a new index version of it, atomically.
 
-    The analysis and assembly run in a worker thread. When another process changed the
-    catalog meanwhile, the build is redone on the new catalog (nothing is lost); a
-    ``Plan`` is then worked out again on it.
+    The analysis and assembly run in a worker thread, or with ``isolated`` in a process
+    of their own (a bot serving members: nothing of the build then competes with its event
+    loop, not even for Python's lock). When another process changed the catalog meanwhile,
+    the build is redone on the new catalog (nothing is lost); a ``Plan`` is then worked
+    out again on it.
     """
+    if isolated:
+        return await _rebuild_in_process(db_path, change, progress)
     started = time.perf_counter()
     db = await connect(db_path)
     try:
@@ -391,7 +450,7 @@ async def rebuild(
         for _attempt in range(BUILD_ATTEMPTS):
             revision = await _meta(db, "catalog_revision")
             old = await catalog(db)
-            concrete = change(old) if callable(change) else change
+            concrete = await asyncio.to_thread(change, old) if callable(change) else change
             entries = concrete.apply(old)
             profile = concrete.profile if concrete.profile is not None else await _stored_profile(db)
             base = Lexicon(english(), profile)
@@ -425,7 +484,8 @@ async def rebuild(
         n_passages,
         seconds,
     )
-    return BuildReport(version, len(entries), n_passages, seconds, len(built.fresh))
+    added = tuple(e.source for e in concrete.add) if not concrete.replace_folder else ()
+    return BuildReport(version, len(entries), n_passages, seconds, len(built.fresh), added, concrete.removed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -622,6 +682,64 @@ class Added:
     report: BuildReport
 
 
+@dataclass(frozen=True, slots=True)
+class AddPlan:
+    """Add one document to ``scope``: refused when that scope already sees the same text or
+    label. A plan (not a ready change) so it is checked again on the catalog it applies to,
+    and picklable so a build can run in another process."""
+
+    doc: Document
+    scope: str = GLOBAL_SCOPE
+    actor: str = "operator"
+    label: str | None = None
+    site: str | None = None
+    url: str | None = None
+    date: str | None = None
+
+    def __call__(self, entries: Sequence[CatalogEntry]) -> Change:
+        digest = content_hash(self.doc.text)
+        shown = (self.label or self.doc.label).strip()[:MAX_LABEL] or self.doc.source_id
+        seen = [e for e in entries if e.source.scope in (GLOBAL_SCOPE, self.scope)]
+        for e in seen:
+            if e.source.content_hash == digest:
+                raise SourceError(f"the same text is already a source: [{e.source.tag}] {e.source.label}")
+            if e.source.label.casefold() == shown.casefold():
+                raise SourceError(f"the label “{shown}” is already used by [{e.source.tag}]; give another label")
+        ids = {e.source.id for e in entries if e.source.scope == self.scope}
+        sid, n = self.doc.source_id, 2
+        while sid in ids:
+            sid, n = f"{self.doc.source_id}-{n}", n + 1
+        source = Source(sid, shown, _next_tag(seen), self.site, self.date, self.url, self.scope, digest, _now())
+        return Change(
+            add=(CatalogEntry(source, self.doc.text, self.actor, Origin.ADDED),),
+            audit=((self.actor, self.scope, "add", sid, shown),),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RemovePlan:
+    """Remove one of ``scope``'s own sources, by id, tag or label."""
+
+    name: str
+    scope: str = GLOBAL_SCOPE
+    actor: str = "operator"
+
+    def __call__(self, entries: Sequence[CatalogEntry]) -> Change:
+        key = self.name.strip().casefold()
+        names = {(e.source.scope, n): e.source for e in entries for n in _names(e.source)}
+        match = names.get((self.scope, key))
+        if match is None:
+            other = names.get((GLOBAL_SCOPE, key))
+            if other is not None and self.scope != GLOBAL_SCOPE:
+                raise SourceError(f"[{other.tag}] is a global source: only the bot's operator can remove it")
+            raise SourceError(f"no source “{self.name}” here; see the list of sources for ids and tags")
+        return Change(
+            remove=((self.scope, match.id),),
+            removed=(match,),
+            audit=((self.actor, self.scope, "remove", match.id, match.label),),
+        )
+
+
 async def add_source(
     db_path: Path | str,
     doc: Document,
@@ -633,58 +751,26 @@ async def add_source(
     url: str | None = None,
     date: str | None = None,
     progress: Progress | None = None,
+    isolated: bool = False,
 ) -> Added:
     """Add one source to ``scope`` (a server's id, or global) and rebuild; nothing is stored
     when it duplicates a source that scope already sees or its label is taken there."""
-    digest = content_hash(doc.text)
-    shown = (label or doc.label).strip()[:MAX_LABEL] or doc.source_id
-    chosen: list[Source] = []
-
-    def plan(entries: Sequence[CatalogEntry]) -> Change:
-        seen = [e for e in entries if e.source.scope in (GLOBAL_SCOPE, scope)]
-        for e in seen:
-            if e.source.content_hash == digest:
-                raise SourceError(f"the same text is already a source: [{e.source.tag}] {e.source.label}")
-            if e.source.label.casefold() == shown.casefold():
-                raise SourceError(f"the label “{shown}” is already used by [{e.source.tag}]; give another label")
-        ids = {e.source.id for e in entries if e.source.scope == scope}
-        sid, n = doc.source_id, 2
-        while sid in ids:
-            sid, n = f"{doc.source_id}-{n}", n + 1
-        source = Source(sid, shown, _next_tag(seen), site, date, url, scope, digest, _now())
-        chosen[:] = [source]
-        return Change(
-            add=(CatalogEntry(source, doc.text, actor, Origin.ADDED),),
-            audit=((actor, scope, "add", sid, shown),),
-        )
-
-    plan(await _catalog_at(db_path))  # refuse before any work when it is already plain
-    report = await rebuild(db_path, plan, progress=progress)
-    source = chosen[0]
-    return Added(source, await _passage_count(db_path, scope, source.id), report)
+    plan = AddPlan(doc, scope, actor, label, site, url, date)
+    plan(await _catalog_at(db_path))  # refuse at once when it is already plain
+    report = await rebuild(db_path, plan, progress=progress, isolated=isolated)
+    (source,) = report.added
+    return Added(source, await _passage_count(db_path, source.scope, source.id), report)
 
 
 async def remove_source(
-    db_path: Path | str, name: str, *, scope: str = GLOBAL_SCOPE, actor: str = "operator"
+    db_path: Path | str, name: str, *, scope: str = GLOBAL_SCOPE, actor: str = "operator", isolated: bool = False
 ) -> tuple[Source, BuildReport]:
     """Remove one of ``scope``'s own sources (by id, tag or label) and rebuild."""
-    key = name.strip().casefold()
-    found: list[Source] = []
-
-    def plan(entries: Sequence[CatalogEntry]) -> Change:
-        names = {(e.source.scope, n): e.source for e in entries for n in _names(e.source)}
-        match = names.get((scope, key))
-        if match is None:
-            other = names.get((GLOBAL_SCOPE, key))
-            if other is not None and scope != GLOBAL_SCOPE:
-                raise SourceError(f"[{other.tag}] is a global source: only the bot's operator can remove it")
-            raise SourceError(f"no source “{name}” here; see the list of sources for ids and tags")
-        found[:] = [match]
-        return Change(remove=((scope, match.id),), audit=((actor, scope, "remove", match.id, match.label),))
-
+    plan = RemovePlan(name, scope, actor)
     plan(await _catalog_at(db_path))
-    report = await rebuild(db_path, plan)
-    return found[0], report
+    report = await rebuild(db_path, plan, isolated=isolated)
+    (source,) = report.removed
+    return source, report
 
 
 def _names(s: Source) -> tuple[str, ...]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -258,3 +260,48 @@ async def test_store_keeps_one_version_and_the_audit_log(db_copy: Path) -> None:
     (entry,) = await store.audit_log(db_copy, GUILD_A)
     assert (entry.actor, entry.action, entry.target) == ("admin-a", "add", "lynn")
     assert await store.audit_log(db_copy, GUILD_B) == []
+
+
+def _build_processes() -> list[int]:
+    """Children of this process running ``index.worker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == os.getpid() and b"index.worker" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+async def test_a_build_process_killed_midway_changes_nothing(db_copy: Path, seeds_copy: Path) -> None:
+    before, version = await _catalog(db_copy), (await load_index(db_copy)).version
+    (seeds_copy / "corpus.yaml").write_text("names: [[Coppinger, Koppinger]]\n", encoding="utf-8")  # analyse all again
+    killed: list[int] = []
+
+    def kill_when_started(done: int, total: int, label: str) -> None:
+        if not killed:
+            for pid in _build_processes():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+    with pytest.raises(DatabaseError, match="ended without a result") as exc:
+        await build_index(seeds_copy, db_copy, progress=kill_when_started, isolated=True)
+    assert killed and "\n" not in str(exc.value)
+    assert await _catalog(db_copy) == before
+    assert (await load_index(db_copy)).version == version
+
+
+async def test_an_isolated_build_reports_like_one_in_process(db_copy: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    added = await add_source(
+        db_copy, _doc(), scope=GUILD_A, isolated=True, progress=lambda d, t, _: seen.append((d, t))
+    )
+    assert added.source.scope == GUILD_A and added.passages >= 1 and added.report.analysed == 1
+    assert seen and seen[-1][0] == seen[-1][1]
+    with pytest.raises(SourceError, match="same text"):
+        await add_source(db_copy, _doc("again.txt"), scope=GUILD_A, isolated=True)

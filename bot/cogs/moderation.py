@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import admin_only, moderator_only
+from bot.cogs import admin_only, moderator_only, ranges_enforced
 from bot.render import NO_MENTIONS, render_gaps, render_summary, text_message
 from index.models import SourceError
 
@@ -41,6 +41,7 @@ class Moderation(commands.Cog):
     @app_commands.describe(limit="How many to list (default 15)")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_messages=True)
+    @ranges_enforced()  # checks run bottom-up: permission first
     @moderator_only()
     async def gaps(self, interaction: discord.Interaction[Any], limit: app_commands.Range[int, 1, 50] = 15) -> None:
         rows = await self.bot.state.gaps(interaction.guild_id, limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -151,7 +152,10 @@ async def run_bot(config: Config) -> None:
     engine = await open_engine(config, announce=False)
     state = await State.open(config.db_path)
     try:
-        await state.prune()
+        try:
+            await state.prune()
+        except sqlite3.Error as exc:
+            log.warning("Could not forget old questions (%s); trying again at the next start", exc)
         async with QuoteBot(config=config, engine=engine, state=state) as bot:
             await serve(bot, config.token)
     finally:

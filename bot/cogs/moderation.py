@@ -96,7 +96,7 @@ class Moderation(commands.Cog):
                 return
         channel = self.bot.get_partial_messageable(interaction.channel_id, guild_id=interaction.guild_id)
         message = await channel.send(**rendered.kwargs())
-        await self.bot.state.set_setting(interaction.guild_id, key, f"{message.channel.id}:{message.id}")
+        self.bot.state.note_setting(interaction.guild_id, key, f"{message.channel.id}:{message.id}")
         try:
             await message.pin(reason="Summary of the sources")
         except discord.HTTPException as exc:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from bot.config import Config, load_config
-from bot.text import render_answer, render_sources, render_summary
+from bot.text import json_text, render_answer, render_sources, render_summary, terminal_safe
 from index.engine import DEFAULT_K, MAX_K, Engine
 from index.models import EngineError, InvalidQuestion, NoIndex
 from index.store import build_index, sources_as_json
@@ -100,13 +100,10 @@ async def open_engine(config: Config, *, announce: bool = True) -> Engine:
         return await Engine.open(config.db_path)
     except NoIndex:
         if announce:
-            print(f"No index at {config.db_path} yet: building it from {config.sources_dir}/ …", file=sys.stderr)
+            say(f"No index at {config.db_path} yet: building it from {config.sources_dir}/ …", file=sys.stderr)
         report = await build_index(config.sources_dir, config.db_path)
         if announce:
-            print(
-                f"Indexed {report.sources} sources, {report.passages} passages in {report.seconds:.2f}s.",
-                file=sys.stderr,
-            )
+            say(f"Indexed {report.sources} sources, {report.passages} passages in {report.seconds:.2f}s.", sys.stderr)
         return await Engine.open(config.db_path)
 
 
@@ -114,7 +111,7 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
     cmd = args.command
     if cmd == "index":
         report = await build_index(config.sources_dir, config.db_path)
-        print(
+        say(
             f"Indexed {report.sources} sources, {report.passages} passages into {config.db_path} "
             f"(version {report.version}, {report.seconds:.2f}s)."
         )
@@ -123,7 +120,7 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
         engine = await open_engine(config)
         answer = await engine.ask(" ".join(args.question), k=args.k)
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False))
+            print(json_text(answer.to_json()))
         else:
             print(render_answer(answer))
         return 0
@@ -132,14 +129,14 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
         infos = engine.sources()
         if args.json:
             counts = {i.source.id: i.passages for i in infos}
-            print(json.dumps(sources_as_json([i.source for i in infos], counts), ensure_ascii=False))
+            print(json_text(sources_as_json([i.source for i in infos], counts)))
         else:
             print(render_sources(infos))
         return 0
     if cmd == "summary":
         engine = await open_engine(config)
         summary = await engine.summary(" ".join(args.topic) or None)
-        print(json.dumps(summary.to_json(), ensure_ascii=False) if args.json else render_summary(summary))
+        print(json_text(summary.to_json()) if args.json else render_summary(summary))
         return 0
     if cmd == "run":
         if not config.has_token:
@@ -210,8 +207,13 @@ def _run(argv: list[str]) -> int:
         return EXIT_INTERRUPTED
 
 
+def say(text: str, file: TextIO | None = None) -> None:
+    """Print a line of our own that may quote a path, a question or a source (terminal-safe)."""
+    print(terminal_safe(text), file=file or sys.stdout)
+
+
 def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    say(f"error: {message}", file=sys.stderr)
     return code
 
 

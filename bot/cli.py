@@ -4,19 +4,52 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from bot import sources_cli
 from bot.config import Config, load_config
-from bot.text import render_answer, render_summary
-from index.engine import DEFAULT_K, Engine
+from bot.text import json_text, render_answer, render_summary, terminal_safe
+from index.engine import DEFAULT_K, MAX_K, Engine
 from index.models import EngineError, InvalidQuestion, NoIndex
 from index.store import build_index
 
 log = logging.getLogger(__name__)
+
+MIN_K = 1
+EXIT_ERROR = 1
+EXIT_USAGE = 2  # what argparse uses: the command line itself is wrong
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what `cat` and other tools exit with when the reader goes away
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+
+
+def k_value(text: str) -> int:
+    """``-k``: a whole number from MIN_K to MAX_K, refused (not clamped) otherwise."""
+    try:
+        k = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from {MIN_K} to {MAX_K}, not {text!r}") from None
+    if not MIN_K <= k <= MAX_K:
+        raise argparse.ArgumentTypeError(f"must be from {MIN_K} to {MAX_K}, not {k}")
+    return k
+
+
+def db_path_problem(path: Path) -> str | None:
+    """Why ``path`` cannot hold the database (a folder; a folder that cannot be made), or None."""
+    if path.is_dir():
+        return f"the database path {path} is a folder; give a file in it, e.g. --db {path / 'index.db'}"
+    parent = path.parent
+    existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        return f"cannot create the database folder {parent}: {existing} is not a folder"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create the database folder {parent}: {exc.strerror or exc}"
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("ask", help="answer one question")
     sp.add_argument("question", nargs="+")
     sp.add_argument("--guild", type=int, help="answer as this server does (global sources and its own)")
-    sp.add_argument("-k", type=int, default=DEFAULT_K, help="passages to quote (default 5)")
+    sp.add_argument(
+        "-k", type=k_value, default=DEFAULT_K, help=f"passages to quote, {MIN_K}–{MAX_K} (default {DEFAULT_K})"
+    )
     sp.add_argument("--json", action="store_true", help="print the answer as JSON")
     db_arg(sp)
 
@@ -67,13 +102,10 @@ async def open_engine(config: Config, *, announce: bool = True) -> Engine:
         return await Engine.open(config.db_path)
     except NoIndex:
         if announce:
-            print(f"No index at {config.db_path} yet: building it from {config.sources_dir}/ …", file=sys.stderr)
+            say(f"No index at {config.db_path} yet: building it from {config.sources_dir}/ …", file=sys.stderr)
         report = await build_index(config.sources_dir, config.db_path)
         if announce:
-            print(
-                f"Indexed {report.sources} sources, {report.passages} passages in {report.seconds:.2f}s.",
-                file=sys.stderr,
-            )
+            say(f"Indexed {report.sources} sources, {report.passages} passages in {report.seconds:.2f}s.", sys.stderr)
         return await Engine.open(config.db_path)
 
 
@@ -82,7 +114,7 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
     if cmd == "index":
         with sources_cli.progress_bar(f"Indexing {config.sources_dir}") as progress:
             report = await build_index(config.sources_dir, config.db_path, progress=progress)
-        print(
+        say(
             f"Indexed {report.sources} sources, {report.passages} passages into {config.db_path} "
             f"(version {report.version}, {report.seconds:.2f}s)."
         )
@@ -91,7 +123,7 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
         engine = await open_engine(config)
         answer = await engine.ask(" ".join(args.question), k=args.k, scope=sources_cli.scope_of(args))
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False))
+            print(json_text(answer.to_json()))
         else:
             print(render_answer(answer))
         return 0
@@ -102,7 +134,7 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
     if cmd == "summary":
         engine = await open_engine(config)
         summary = await engine.summary(" ".join(args.topic) or None)
-        print(json.dumps(summary.to_json(), ensure_ascii=False) if args.json else render_summary(summary))
+        print(json_text(summary.to_json()) if args.json else render_summary(summary))
         return 0
     if cmd == "run":
         if not config.has_token:
@@ -130,7 +162,17 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Run one command; the exit status is returned, errors are one line on stderr."""
+    try:
+        return _run(sys.argv[1:] if argv is None else argv)
+    except BrokenPipeError:
+        # The reader went away (`… | head -1`): stop quietly, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: list[str]) -> int:
     if argv[:2] == ["bench", "sources"]:
         from bench.sources import main as sources_bench
 
@@ -150,13 +192,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command is None:
         args.command = "run" if config.has_token else "console"
+    problem = db_path_problem(config.db_path)
+    if problem:
+        return _fail(problem, EXIT_USAGE)
+    from bot.client import CannotConnect
+
     try:
-        return asyncio.run(_main(args, config))
+        code = asyncio.run(_main(args, config))
+        sys.stdout.flush()  # a closed pipe shows here, not as a complaint at exit
+        return code
     except InvalidQuestion as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except EngineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(str(exc), EXIT_USAGE)
+    except (EngineError, CannotConnect) as exc:
+        return _fail(str(exc), EXIT_ERROR)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+
+
+def say(text: str, file: TextIO | None = None) -> None:
+    """Print a line of our own that may quote a path, a question or a source (terminal-safe)."""
+    print(terminal_safe(text), file=file or sys.stdout)
+
+
+def _fail(message: str, code: int) -> int:
+    say(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _discard_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (tests capture it); nothing will flush into a closed pipe

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -22,6 +25,46 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.cogs.ask", "bot.cogs.sources", "bot.cogs.moderation")
+
+# aiohttp would wait five minutes on a network that swallows packets; say so sooner.
+LOGIN_TIMEOUT_S = 30.0
+GATEWAY_CHECK_TIMEOUT_S = 30.0
+CLOSE_AUTHENTICATION_FAILED = 4004  # gateway close code for a token Discord does not accept
+TOKEN_HELP = (
+    "check DISCORD_TOKEN (environment or .env): copy the bot's token again from the Discord "
+    "Developer Portal (Bot → Reset Token)"
+)
+NETWORK_HELP = "check the network connection, DNS, firewall or proxy"
+# What a network that cannot reach Discord raises, from aiohttp, the OS or discord.py.
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, aiohttp.ClientError, TimeoutError, discord.GatewayNotFound)
+
+
+class CannotConnect(Exception):
+    """The bot cannot (or can no longer) talk to Discord; the message says what to fix, in one line."""
+
+
+def connect_error(exc: BaseException, *, gateway: bool = False) -> CannotConnect | None:
+    """The one-line explanation of a failure to log in or connect, or None when it is something else."""
+    if isinstance(exc, discord.LoginFailure):
+        return CannotConnect(f"Discord rejected the token (401 Unauthorized): {TOKEN_HELP}.")
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return CannotConnect(
+            "Discord refused the privileged intents this bot asked for (close code 4014): turn them on in the "
+            "Developer Portal (Bot → Privileged Gateway Intents), or run a version that does not ask for them."
+        )
+    if isinstance(exc, discord.ConnectionClosed):
+        if exc.code == CLOSE_AUTHENTICATION_FAILED:
+            return CannotConnect(f"Discord's gateway rejected the token (close code 4004): {TOKEN_HELP}.")
+        reason = f": {exc.reason}" if exc.reason else ""
+        return CannotConnect(f"Discord's gateway closed the connection (close code {exc.code}{reason}).")
+    if isinstance(exc, discord.HTTPException):
+        text = " ".join(str(exc.text).split())[:200]
+        return CannotConnect(f"Discord answered {exc.status} ({text}); if it persists see https://discordstatus.com.")
+    if isinstance(exc, NETWORK_ERRORS):
+        what = "Discord's gateway" if gateway else "Discord"
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return CannotConnect(f"cannot reach {what} ({reason}): {NETWORK_HELP}.")
+    return None
 
 
 class AskLimiter:
@@ -54,6 +97,8 @@ class QuoteBot(commands.Bot):
         state: State | None,
         **options: Any,
     ) -> None:
+        # The bot never joins voice: these warnings would be noise on stderr at every start.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True
         intents.guild_messages = True  # mentions of the bot carry their text without the privileged intent
@@ -107,9 +152,12 @@ async def run_bot(config: Config) -> None:
     engine = await open_engine(config, announce=False)
     state = await State.open(config.db_path)
     try:
-        await state.prune()
+        try:
+            await state.prune()
+        except sqlite3.Error as exc:
+            log.warning("Could not forget old questions (%s); trying again at the next start", exc)
         async with QuoteBot(config=config, engine=engine, state=state) as bot:
-            await bot.start(config.token)
+            await serve(bot, config.token)
     finally:
         await state.close()
         await engine.close()
@@ -120,8 +168,55 @@ async def sync_commands(config: Config, guild_id: int | None) -> int:
     if not config.token:
         raise SystemExit("DISCORD_TOKEN is not set (environment or .env).")
     async with QuoteBot(config=config, engine=None, state=None) as bot:
-        await bot.login(config.token)  # runs setup_hook, which loads the commands
+        await login(bot, config.token)  # runs setup_hook, which loads the commands
         return await sync_tree(bot, guild_id)
+
+
+async def login(bot: QuoteBot, token: str) -> None:
+    """Log in over REST; CannotConnect says why not."""
+    try:
+        await asyncio.wait_for(bot.login(token), LOGIN_TIMEOUT_S)
+    except Exception as exc:
+        problem = connect_error(exc)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+async def check_gateway(bot: QuoteBot) -> None:
+    """Open (and close) one gateway socket before connecting for real.
+
+    discord.py retries a gateway it has never reached by logging a traceback and then
+    failing on the socket it never had (AttributeError); this says why in one line instead.
+    """
+    from discord.http import INTERNAL_API_VERSION
+
+    url = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY.with_query(v=INTERNAL_API_VERSION, encoding="json")
+    try:
+        socket = await asyncio.wait_for(bot.http.ws_connect(str(url)), GATEWAY_CHECK_TIMEOUT_S)
+    except Exception as exc:
+        problem = connect_error(exc, gateway=True)
+        if problem is None:
+            raise
+        raise problem from None
+    await socket.close()
+
+
+async def serve(bot: QuoteBot, token: str) -> None:
+    """Log in, connect and serve until the bot is closed; CannotConnect says why it cannot."""
+    await login(bot, token)
+    await check_gateway(bot)
+    try:
+        await bot.connect()
+    except AttributeError:
+        if bot.ws is not None:
+            raise
+        raise CannotConnect(f"lost Discord's gateway before the first session started: {NETWORK_HELP}.") from None
+    except Exception as exc:
+        problem = connect_error(exc, gateway=True)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 async def sync_tree(bot: QuoteBot, guild_id: int | None) -> int:

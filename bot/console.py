@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.config import Config
-from bot.text import render_answer, render_sources, render_summary
+from bot.text import render_answer, render_sources, render_summary, terminal_safe
 from index.engine import Engine
 from index.models import EngineError
 
@@ -24,7 +24,12 @@ HELP = """Commands (as in Discord):
 
 
 async def handle(engine: Engine, line: str) -> str | None:
-    """One console line → the text to print (None to quit)."""
+    """One console line → the text to print, terminal-safe (None to quit)."""
+    out = await _handle(engine, line)
+    return None if out is None else terminal_safe(out)
+
+
+async def _handle(engine: Engine, line: str) -> str | None:
     line = line.strip()
     if not line:
         return ""

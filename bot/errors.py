@@ -7,6 +7,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.cogs import OutOfRange
 from bot.render import NO_MENTIONS, text_message
 from index.models import EngineError
 
@@ -21,6 +22,8 @@ def user_message(error: BaseException) -> str | None:
     """A short message for errors the user can act on; None for unexpected ones."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
+    if isinstance(error, OutOfRange):
+        return str(error)
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: you can ask again in {max(error.retry_after, 1):.0f} s."
     if isinstance(error, app_commands.BotMissingPermissions):

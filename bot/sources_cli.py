@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.text import render_sources
+from bot.text import json_text, render_sources, terminal_safe
 from index.engine import Engine
 from index.ingest import read_document
 from index.models import GLOBAL_SCOPE, SourceError
@@ -69,37 +68,36 @@ async def run(args: argparse.Namespace, db_path: Path, max_bytes: int) -> int:
         notes = await engine.notes_about(added.source.id, scope)
         if as_json:
             print(
-                json.dumps(
+                json_text(
                     {
                         "source": sources_as_json([added.source], {added.source.id: added.passages})[0],
                         "version": added.report.version,
                         "disagreements": [d.to_json() for d in notes],
-                    },
-                    ensure_ascii=False,
+                    }
                 )
             )
         else:
             where = "global" if scope == GLOBAL_SCOPE else f"server {scope}"
             s = added.source
-            print(f"Added [{s.tag}] {s.label} to the {where} sources: {_passages(added.passages)}.")
+            print(terminal_safe(f"Added [{s.tag}] {s.label} to the {where} sources: {_passages(added.passages)}."))
             for d in notes:
-                print(f"  adds a disagreement: {d.note}")
+                print(terminal_safe(f"  adds a disagreement: {d.note}"))
         return 0
     if args.action == "remove":
         source, report = await remove_source(db_path, args.id, scope=scope)
         print(
-            json.dumps({"removed": source.id, "version": report.version})
+            json_text({"removed": source.id, "version": report.version})
             if as_json
-            else f"Removed [{source.tag}] {source.label}; the index is now version {report.version}."
+            else terminal_safe(f"Removed [{source.tag}] {source.label}; the index is now version {report.version}.")
         )
         return 0
     if args.action == "log":
         rows = await audit_log(db_path, scope if getattr(args, "guild", None) else None)
         if as_json:
-            print(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False))
+            print(json_text([dataclasses.asdict(r) for r in rows]))
         else:
             for r in rows:
-                print(f"{r.at}  {r.actor}  {r.scope}  {r.action} {r.target}  ({r.detail})")
+                print(terminal_safe(f"{r.at}  {r.actor}  {r.scope}  {r.action} {r.target}  ({r.detail})"))
             if not rows:
                 print("Nothing has been added or removed yet.")
         return 0
@@ -107,7 +105,7 @@ async def run(args: argparse.Namespace, db_path: Path, max_bytes: int) -> int:
     infos = engine.sources(scope)
     if as_json:
         counts = {i.source.id: i.passages for i in infos}
-        print(json.dumps(sources_as_json([i.source for i in infos], counts), ensure_ascii=False))
+        print(json_text(sources_as_json([i.source for i in infos], counts)))
     else:
         print(render_sources(infos))
     return 0
@@ -137,7 +135,7 @@ def progress_bar(what: str) -> Iterator[Progress]:
         every = max(1, total // PROGRESS_LINES)
         if done == total or done - last[0] >= every:
             last[0] = done
-            print(f"{what}: {done}/{total} sources", file=sys.stderr)
+            print(terminal_safe(f"{what}: {done}/{total} sources"), file=sys.stderr)
 
     yield lines
 

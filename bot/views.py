@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXPIRED = "This answer has expired. Please ask again with /ask."
+THANKS = "Thanks for the feedback."
 
 
 def _bot(interaction: discord.Interaction[Any]) -> QuoteBot:
@@ -136,10 +137,12 @@ class VoteButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            value = 1 if self.vote == "up" else -1
-            stored = await _bot(interaction).state.record_feedback(self.qid, interaction.user.id, value)
-            text = "Thanks for the feedback." if stored else EXPIRED
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            state = _bot(interaction).state
+            if await state.get_question(self.qid) is None:
+                await interaction.response.send_message(EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                return
+            await interaction.response.send_message(THANKS, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            state.note_vote(self.qid, interaction.user.id, 1 if self.vote == "up" else -1)  # after the reply
         except Exception as exc:
             await report(interaction, exc)
 

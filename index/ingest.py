@@ -21,7 +21,10 @@ DEFAULT_MAX_BYTES = 2_000_000
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-CONTROL_SHARE = 100  # more than one control character per this many is binary
+CONTROL_SHARE = 100  # more than one control character per this many (and a few) is binary
+CONTROL_ALLOWANCE = 8
+UTF16_NULS = 0.4  # UTF-16 English has NUL in this share of one byte position's bytes …
+BINARY_NULS = 0.05  # … and almost none in the other; a binary file has them in both
 _SLUG = re.compile(r"[^a-z0-9]+")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _MD_MARKS = re.compile(r"[*_`]+")
@@ -83,7 +86,7 @@ def decode(shown: str, data: bytes) -> str:
             ) from exc
         raise SourceError(f"{shown} is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at {exc.start})") from exc
     bad = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
-    if bad * CONTROL_SHARE > max(len(text), CONTROL_SHARE):
+    if bad > max(CONTROL_ALLOWANCE, len(text) // CONTROL_SHARE):
         raise SourceError(f"{shown} looks binary ({bad} control characters); sources must be UTF-8 text")
     return text
 
@@ -93,8 +96,8 @@ def _looks_utf16(data: bytes) -> bool:
     sample = data[:4096]
     if len(sample) < 8:
         return False
-    even, odd = sample[0::2], sample[1::2]
-    return even.count(0) > len(even) * 0.4 or odd.count(0) > len(odd) * 0.4
+    even, odd = sample[0::2].count(0) / (len(sample) // 2), sample[1::2].count(0) / (len(sample) // 2)
+    return max(even, odd) > UTF16_NULS and min(even, odd) < BINARY_NULS
 
 
 def _looks_latin1(data: bytes) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,7 +128,7 @@ def default_tag(source_id: str) -> str:
     return f"S{int(m.group(1))}" if m else source_id[:16]
 
 
-def list_source_files(folder: Path) -> list[Path]:
+def list_source_files(folder: Path, skip: Set[str] = frozenset()) -> list[Path]:
     """Every regular, visible file of ``folder`` except the manifest, sorted by name."""
     if not folder.exists():
         raise SourceError(f"{folder}: no such folder")
@@ -140,7 +141,7 @@ def list_source_files(folder: Path) -> list[Path]:
     inside = folder.resolve()
     files = []
     for p in entries:
-        if p.name.startswith(".") or p.name in NOT_SOURCES:
+        if p.name.startswith(".") or p.name in NOT_SOURCES or str(p.resolve()) in skip:
             continue
         if p.is_symlink() and not p.resolve().is_relative_to(inside):
             raise SourceError(f"{p}: a link to a file outside the sources folder; links out are not followed")
@@ -149,9 +150,10 @@ def list_source_files(folder: Path) -> list[Path]:
     return files
 
 
-def load_sources(folder: Path, scope: str = GLOBAL_SCOPE) -> list[SourceFile]:
-    """Read and validate every source of a folder; the first problem raises SourceError."""
-    files = list_source_files(folder)
+def load_sources(folder: Path, scope: str = GLOBAL_SCOPE, skip: Set[str] = frozenset()) -> list[SourceFile]:
+    """Read and validate every source of a folder (but the paths in ``skip``); the first
+    problem raises SourceError."""
+    files = list_source_files(folder, skip)
     manifest: dict[str, ManifestEntry] = {}
     for name in MANIFEST_NAMES:
         if (folder / name).is_file():

@@ -359,7 +359,8 @@ async def build_index(
     input raises SourceError and nothing stored changes. Sources added one at a time
     (``sources add``) stay.
     """
-    return await rebuild(db_path, FolderPlan(str(sources_dir), actor), progress=progress, isolated=isolated)
+    plan = FolderPlan(str(sources_dir), actor, str(Path(db_path).resolve()))
+    return await rebuild(db_path, plan, progress=progress, isolated=isolated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,10 +369,12 @@ class FolderPlan:
 
     folder: str
     actor: str = "operator"
+    database: str = ""  # the database being built, when it sits among the sources
 
     def __call__(self, entries: Sequence[CatalogEntry]) -> Change:
         folder = Path(self.folder)
-        files, profile = load_sources(folder), CorpusProfile.load(folder)
+        skip = {self.database + suffix for suffix in ("", "-wal", "-shm", "-journal")} if self.database else set()
+        files, profile = load_sources(folder, skip=skip), CorpusProfile.load(folder)
         add = tuple(CatalogEntry(_source_of(f), f.text, self.actor, Origin.FOLDER) for f in files)
         return Change(
             add=add,

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +78,8 @@ class DiscordStub:
 
     requests: list[Request] = field(default_factory=list)
     forbidden_channels: set[int] = field(default_factory=set)  # POSTs of messages here get 403
+    token_valid: bool = True  # False: GET /users/@me answers 401, as Discord does for a bad token
+    close_on_identify: int | None = None  # close the gateway with this code on IDENTIFY (4014: intents)
     identifies: int = 0
     resumes: int = 0
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -144,6 +148,9 @@ class DiscordStub:
                 await self._send(11, None)
             elif op == 2:
                 self.identifies += 1
+                if self.close_on_identify is not None:
+                    await ws.close(code=self.close_on_identify, message=b"stub refused the session")
+                    break
                 await self._ready()
             elif op == 6:
                 self.resumes += 1
@@ -263,6 +270,8 @@ class DiscordStub:
         parts = path.strip("/").split("/")
         method = request.method
         if path == "/users/@me":
+            if not self.token_valid:
+                return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
             return self._json(user(BOT_ID, "quotebot", bot=True))
         if path == "/oauth2/applications/@me":
             return self._json(
@@ -468,6 +477,23 @@ class DiscordStub:
         mark = len(self.requests)
         await self.dispatch("INTERACTION_CREATE", payload)
         return Interaction(self, payload, mark)
+
+
+@contextmanager
+def stub_in_thread(stub: DiscordStub) -> Iterator[DiscordStub]:
+    """Serve ``stub`` from its own event loop in a thread, for code that runs its own loop
+    (the command line's ``asyncio.run``)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="discord-stub", daemon=True)
+    thread.start()
+    try:
+        asyncio.run_coroutine_threadsafe(stub.start(), loop).result(5)
+        yield stub
+    finally:
+        asyncio.run_coroutine_threadsafe(stub.stop(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
 
 
 @dataclass

@@ -45,8 +45,9 @@ async def test_ask_quotes_sources_with_labels(stub: DiscordStub, running: Runnin
     ids = assert_quotes_verbatim(body, running)
     assert len(ids) >= 2
     custom_ids = [c["custom_id"] for row in body["components"] for c in row["components"]]
-    assert custom_ids[0].startswith("ask:more:") and "ask:vote:1:up" in custom_ids
-    logged = await running.state.get_question(1)
+    # Buttons carry the interaction's id, under which the question is logged (after the reply).
+    assert custom_ids[0].startswith("ask:more:") and f"ask:vote:{inter.id}:up" in custom_ids
+    logged = await running.state.get_question(int(inter.id))
     assert logged is not None and logged.answered and logged.guild_id is not None
     assert set(logged.source_ids) == set(ids)
     assert not limit_violations(body)
@@ -59,7 +60,8 @@ async def test_private_ask_is_ephemeral(stub: DiscordStub, running: Running) -> 
 
 
 async def test_question_the_sources_do_not_cover(stub: DiscordStub, running: Running) -> None:
-    body = await (await stub.ask("What is the best recipe for banana bread with walnuts?")).reply()
+    inter = await stub.ask("What is the best recipe for banana bread with walnuts?")
+    body = await inter.reply()
     assert len(body["embeds"]) == 1
     text = body["embeds"][0]["description"]
     answer = await running.engine.ask("What is the best recipe for banana bread with walnuts?")
@@ -67,7 +69,7 @@ async def test_question_the_sources_do_not_cover(stub: DiscordStub, running: Run
     assert unescape(text.split("\n\n")[0]) == (answer.message or "The sources don't cover this.")
     for topic in answer.related:
         assert topic in unescape(text)
-    logged = await running.state.get_question(1)
+    logged = await running.state.get_question(int(inter.id))
     assert logged is not None and not logged.answered
 
 

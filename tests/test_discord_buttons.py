@@ -19,16 +19,17 @@ def buttons(message: dict) -> list[str]:
     return [c["custom_id"] for row in message["components"] for c in row["components"]]
 
 
-async def asked(stub: DiscordStub) -> dict:
+async def asked(stub: DiscordStub) -> tuple[dict, int]:
+    """The answer message, and the id its question is logged under (the interaction's)."""
     inter = await stub.ask(QUESTION)
     await inter.reply()
-    return inter.sent_message()
+    return inter.sent_message(), int(inter.id)
 
 
 async def test_more_shows_the_next_passages(stub: DiscordStub, running: Running) -> None:
-    message = await asked(stub)
+    message, qid = await asked(stub)
     more = next(b for b in buttons(message) if b.startswith("ask:more:"))
-    assert more == "ask:more:1:5"
+    assert more == f"ask:more:{qid}:5"
     body = await (await stub.click(message, more)).reply()
     assert body["flags"] & EPHEMERAL
     first = {e["description"] for e in message["embeds"][1:]}
@@ -41,11 +42,11 @@ async def test_more_shows_the_next_passages(stub: DiscordStub, running: Running)
 
 
 async def test_sources_button_lists_labels(stub: DiscordStub, running: Running) -> None:
-    message = await asked(stub)
-    body = await (await stub.click(message, "ask:sources:1:0")).reply()
+    message, qid = await asked(stub)
+    body = await (await stub.click(message, f"ask:sources:{qid}:0")).reply()
     assert body["flags"] & EPHEMERAL
     text = unescape(body["embeds"][0]["description"])
-    logged = await running.state.get_question(1)
+    logged = await running.state.get_question(qid)
     assert logged is not None
     for sid in logged.source_ids:
         info = running.engine.find_source(sid)
@@ -53,37 +54,37 @@ async def test_sources_button_lists_labels(stub: DiscordStub, running: Running) 
 
 
 async def test_feedback_is_stored_and_changeable(stub: DiscordStub, running: Running) -> None:
-    message = await asked(stub)
-    body = await (await stub.click(message, "ask:vote:1:up")).reply()
+    message, qid = await asked(stub)
+    body = await (await stub.click(message, f"ask:vote:{qid}:up")).reply()
     assert body["flags"] & EPHEMERAL and "Thanks" in body["content"]
-    assert await running.state.feedback(1) == {USER_ID: 1}
-    await (await stub.click(message, "ask:vote:1:down")).reply()
-    await (await stub.click(message, "ask:vote:1:up", user_id=USER_ID + 1)).reply()
-    assert await running.state.feedback(1) == {USER_ID: -1, USER_ID + 1: 1}
+    assert await running.state.feedback(qid) == {USER_ID: 1}
+    await (await stub.click(message, f"ask:vote:{qid}:down")).reply()
+    await (await stub.click(message, f"ask:vote:{qid}:up", user_id=USER_ID + 1)).reply()
+    assert await running.state.feedback(qid) == {USER_ID: -1, USER_ID + 1: 1}
     gaps = await running.state.gaps(running.bot.guilds[0].id)
-    assert [g.question.id for g in gaps] == [1] and gaps[0].downvotes == 1
+    assert [g.question.id for g in gaps] == [qid] and gaps[0].downvotes == 1
 
 
 async def test_buttons_work_after_restart(stub: DiscordStub, discord_config: Config) -> None:
     first = await start_bot(discord_config)
     try:
-        message = await asked(stub)
+        message, qid = await asked(stub)
     finally:
         await first.stop()
     second = await start_bot(discord_config)  # a new Bot instance on the same database
     try:
         assert second.bot is not first.bot
-        body = await (await stub.click(message, "ask:more:1:5")).reply()
+        body = await (await stub.click(message, f"ask:more:{qid}:5")).reply()
         assert len(body["embeds"]) >= 2
-        await (await stub.click(message, "ask:vote:1:down")).reply()
-        assert await second.state.feedback(1) == {USER_ID: -1}
+        await (await stub.click(message, f"ask:vote:{qid}:down")).reply()
+        assert await second.state.feedback(qid) == {USER_ID: -1}
     finally:
         await second.stop()
 
 
 async def test_button_of_a_forgotten_answer_says_expired(stub: DiscordStub, running: Running) -> None:
-    message = await asked(stub)
+    message, qid = await asked(stub)
     assert await running.state.prune(days=-1) == 1  # the retention period has passed
-    for custom_id in ("ask:more:1:5", "ask:sources:1:0", "ask:vote:1:up"):
+    for custom_id in (f"ask:more:{qid}:5", f"ask:sources:{qid}:0", f"ask:vote:{qid}:up"):
         body = await (await stub.click(message, custom_id)).reply()
         assert body["flags"] & EPHEMERAL and body["content"] == EXPIRED

@@ -174,3 +174,22 @@ async def test_sync_commands_to_a_guild(stub: DiscordStub, discord_config: Confi
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
     assert count == len(put.body) and {c["name"] for c in put.body} >= {"ask", "sources", "source", "gaps", "reindex"}
     assert not any(r.path.startswith("/interactions") for r in stub.requests)
+
+
+async def test_out_of_range_option_is_refused_with_the_range(stub: DiscordStub, running: Running) -> None:
+    from bot.client import sync_tree
+
+    await sync_tree(running.bot, None)
+    put = next(r for r in stub.requests if r.method == "PUT" and r.path.endswith("/commands"))
+    gaps = next(c for c in put.body if c["name"] == "gaps")
+    assert (gaps["options"][0]["min_value"], gaps["options"][0]["max_value"]) == (1, 50)  # Discord's client enforces
+    # ...but discord.py does not, so a stale or hand-made client's value must be refused here.
+    def limit(value: int) -> list[dict[str, object]]:
+        return [{"name": "limit", "type": 4, "value": value}]
+
+    for value in (0, -5, 100000):
+        body = await (await stub.slash("gaps", limit(value), roles=(MOD_ROLE_ID,))).reply()
+        assert body["flags"] & EPHEMERAL and body["content"] == f"limit must be from 1 to 50, not {value}."
+    assert (await (await stub.slash("gaps", limit(50), roles=(MOD_ROLE_ID,))).reply())["embeds"]
+    # Permission is checked first: a member without it learns nothing about the option.
+    assert (await (await stub.slash("gaps", limit(0))).reply())["content"] == NO_PERMISSION

@@ -36,6 +36,36 @@ def _guild_check(allowed: Callable[[discord.Interaction[Any]], bool], permission
     return app_commands.check(predicate)
 
 
+class OutOfRange(app_commands.AppCommandError):
+    """A number outside the range its option declares."""
+
+    def __init__(self, name: str, value: float, minimum: float | None, maximum: float | None) -> None:
+        super().__init__(f"{name} must be from {minimum} to {maximum}, not {value}.")
+
+
+def ranges_enforced() -> Any:
+    """Refuse numbers outside each option's declared ``app_commands.Range``.
+
+    Discord's own client keeps to the range, but discord.py does not check it, so a stale
+    command schema or another client could pass anything; the member is told the range.
+    """
+
+    def predicate(interaction: discord.Interaction[Any]) -> bool:
+        command = interaction.command
+        if not isinstance(command, app_commands.Command):
+            return True
+        for param in command.parameters:
+            value = getattr(interaction.namespace, param.name, None)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            low, high = param.min_value, param.max_value
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise OutOfRange(param.display_name, value, low, high)
+        return True
+
+    return app_commands.check(predicate)
+
+
 def admin_only() -> Any:
     """Run-time check behind ``default_permissions(administrator=True)``."""
     return _guild_check(is_admin, "administrator")

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -35,25 +36,40 @@ def ask_cooldown(interaction: discord.Interaction[Any]) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An answer, rendered with its buttons, and how long the engine took."""
+
+    answer: Answer
+    rendered: Rendered
+    view: discord.ui.View
+    latency_ms: int
+
+
 class Ask(commands.Cog):
     """Answers by quoting the sources."""
 
     def __init__(self, bot: QuoteBot) -> None:
         self.bot = bot
 
-    async def answer(self, question: str, guild_id: int | None) -> tuple[Answer, Rendered, discord.ui.View]:
-        """Ask the engine, log the question, and render the reply with its buttons."""
+    async def answer(self, question: str, question_id: int) -> Reply:
+        """Ask the engine and render the reply; its buttons carry ``question_id``."""
         started = time.perf_counter()
         answer = await self.bot.engine.ask(question)
         latency_ms = int((time.perf_counter() - started) * 1000)
-        qid = await self.bot.state.log_question(
+        return Reply(answer, render_answer(answer), answer_view(question_id, 0, answer), latency_ms)
+
+    def log_question(self, question_id: int, question: str, guild_id: int | None, reply: Reply) -> None:
+        """Bookkeeping, once the reply is out: queued, so it never delays or fails an answer."""
+        answer = reply.answer
+        self.bot.state.note_question(
+            question_id,
             answer.question or question,
             guild_id,
             answer.answered,
             list(dict.fromkeys(q.source_id for q in answer.quotes)),
-            latency_ms,
+            reply.latency_ms,
         )
-        return answer, render_answer(answer), answer_view(qid, 0, answer)
 
     @app_commands.command(name="ask", description="Ask what the sources say; the answer quotes them word for word.")
     @app_commands.describe(
@@ -62,15 +78,22 @@ class Ask(commands.Cog):
     )
     @app_commands.check(ask_cooldown)
     async def ask(self, interaction: discord.Interaction[Any], question: str, private: bool = False) -> None:
-        work = asyncio.ensure_future(self.answer(question, interaction.guild_id))
+        # The question is logged under the interaction's id: the buttons need no database row first.
+        work = asyncio.ensure_future(self.answer(question, interaction.id))
         try:
-            _, rendered, view = await asyncio.wait_for(asyncio.shield(work), DEFER_AFTER_S)
+            reply = await asyncio.wait_for(asyncio.shield(work), DEFER_AFTER_S)
         except TimeoutError:
             await interaction.response.defer(ephemeral=private, thinking=True)
-            _, rendered, view = await work
-            await interaction.edit_original_response(**rendered.kwargs(), view=view)
+            reply = await work
+            try:
+                await interaction.edit_original_response(**reply.rendered.kwargs(), view=reply.view)
+            finally:
+                self.log_question(interaction.id, question, interaction.guild_id, reply)
             return
-        await interaction.response.send_message(**rendered.kwargs(), view=view, ephemeral=private)
+        try:
+            await interaction.response.send_message(**reply.rendered.kwargs(), view=reply.view, ephemeral=private)
+        finally:
+            self.log_question(interaction.id, question, interaction.guild_id, reply)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -90,8 +113,11 @@ class Ask(commands.Cog):
                     allowed_mentions=NO_MENTIONS,
                 )
                 return
-            _, rendered, view = await self.answer(question, message.guild.id if message.guild else None)
-            await message.reply(**rendered.kwargs(), view=view, mention_author=False)
+            reply = await self.answer(question, message.id)
+            try:
+                await message.reply(**reply.rendered.kwargs(), view=reply.view, mention_author=False)
+            finally:
+                self.log_question(message.id, question, message.guild.id if message.guild else None, reply)
         except discord.Forbidden:
             log.warning("Cannot answer a mention in channel %s: missing permissions", message.channel.id)
         except Exception as exc:

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import admin_only, moderator_only
+from bot.cogs import admin_only, moderator_only, ranges_enforced
 from bot.render import NO_MENTIONS, render_gaps, render_summary, text_message
 from index.models import SourceError
 
@@ -41,6 +41,7 @@ class Moderation(commands.Cog):
     @app_commands.describe(limit="How many to list (default 15)")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_messages=True)
+    @ranges_enforced()  # checks run bottom-up: permission first
     @moderator_only()
     async def gaps(self, interaction: discord.Interaction[Any], limit: app_commands.Range[int, 1, 50] = 15) -> None:
         rows = await self.bot.state.gaps(interaction.guild_id, limit)
@@ -95,7 +96,7 @@ class Moderation(commands.Cog):
                 return
         channel = self.bot.get_partial_messageable(interaction.channel_id, guild_id=interaction.guild_id)
         message = await channel.send(**rendered.kwargs())
-        await self.bot.state.set_setting(interaction.guild_id, key, f"{message.channel.id}:{message.id}")
+        self.bot.state.note_setting(interaction.guild_id, key, f"{message.channel.id}:{message.id}")
         try:
             await message.pin(reason="Summary of the sources")
         except discord.HTTPException as exc:

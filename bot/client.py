@@ -115,6 +115,7 @@ class QuoteBot(commands.Bot):
         self._engine = engine
         self._state = state
         self.ask_limiter = AskLimiter(config.ask_cooldown_rate, config.ask_cooldown_s)
+        self._follow: asyncio.Task[None] | None = None
 
     @property
     def engine(self) -> Engine:
@@ -134,6 +135,14 @@ class QuoteBot(commands.Bot):
             await self.load_extension(ext)
         # Buttons of answers sent before a restart keep working: their custom_id says everything.
         self.add_dynamic_items(*ANSWER_ITEMS)
+        if self._engine is not None:
+            # A version built elsewhere (the command line, another shard) is adopted within seconds.
+            self._follow = asyncio.create_task(self._engine.follow(), name="follow-index")
+
+    async def close(self) -> None:
+        if self._follow is not None:
+            self._follow.cancel()
+        await super().close()
 
     async def on_message(self, message: discord.Message, /) -> None:
         # Questions by mention are handled in the Ask cog; there are no prefix commands.

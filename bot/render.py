@@ -24,6 +24,7 @@ from index.models import (
     SourceInfo,
     Summary,
 )
+from index.store import AuditEntry
 
 # Discord's documented limits.
 CONTENT_MAX = 2000
@@ -307,6 +308,21 @@ def render_sources(infos: Sequence[SourceInfo]) -> Rendered:
         lines,
         empty="No sources are indexed yet.",
         more="…and {n} more; use /source show to see one.",
+    )
+
+
+def render_audit(entries: Sequence[AuditEntry]) -> Rendered:
+    """``/source log``: who added, removed or rebuilt what, newest first."""
+    lines = [
+        f"{fit(e.at.replace('T', ' ')[:16], 40)} · {fit(e.actor, 60)} · **{escape(e.action)}** {fit(e.target, 120)}"
+        + (f" — {fit(e.detail, 200)}" if e.detail else "")
+        for e in entries
+    ]
+    return _pack_lines(
+        "Changes to this server's sources",
+        lines,
+        empty="Nothing has been added or removed here yet.",
+        more="…and {n} earlier; see `python -m bot sources log`.",
     )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.cogs import scope_of
 from bot.errors import report
 from bot.render import NO_MENTIONS, render_answer, render_source_links
 
@@ -43,7 +44,7 @@ async def _ask_again(interaction: discord.Interaction[Any], qid: int, offset: in
     question = await _logged_question(interaction, qid)
     if question is None:
         return None
-    return await _bot(interaction).engine.ask(question, offset=offset)
+    return await _bot(interaction).engine.ask(question, offset=offset, scope=scope_of(interaction.guild_id))
 
 
 class MoreButton(

@@ -22,6 +22,8 @@ from aiohttp import WSMsgType, web
 BOT_ID = 900000000000000001
 APP_ID = 900000000000000002
 GUILD_ID = 900000000000000003
+OTHER_GUILD_ID = 900000000000000007  # a second server, to check that servers never see each other's sources
+OTHER_CHANNEL_ID = 900000000000000008
 CHANNEL_ID = 900000000000000004
 MOD_ROLE_ID = 900000000000000005
 OWNER_ID = 900000000000000006
@@ -83,6 +85,7 @@ class DiscordStub:
     identifies: int = 0
     resumes: int = 0
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    attachments: dict[str, bytes] = field(default_factory=dict)  # served at /attachments/<id>/<name>
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(910000000000000000))
     _ws: web.WebSocketResponse | None = None
     _seq: int = 0
@@ -95,6 +98,7 @@ class DiscordStub:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{name}", self._attachment)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
@@ -107,6 +111,24 @@ class DiscordStub:
             await self._ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        data = self.attachments.get(request.match_info["id"])
+        return web.Response(body=data) if data is not None else web.Response(status=404)
+
+    def attach(self, filename: str, data: bytes, *, size: int | None = None) -> dict[str, Any]:
+        """An uploaded file as Discord describes it in an interaction (served by the stub)."""
+        aid = str(self.next_id())
+        self.attachments[aid] = data
+        url = f"http://127.0.0.1:{self.port}/attachments/{aid}/{filename}"
+        return {
+            "id": aid,
+            "filename": filename,
+            "size": len(data) if size is None else size,
+            "url": url,
+            "proxy_url": url,
+            "content_type": "text/plain",
+        }
 
     @property
     def api_url(self) -> str:
@@ -164,7 +186,10 @@ class DiscordStub:
             {
                 "v": 10,
                 "user": user(BOT_ID, "quotebot", bot=True),
-                "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                "guilds": [
+                    {"id": str(GUILD_ID), "unavailable": True},
+                    {"id": str(OTHER_GUILD_ID), "unavailable": True},
+                ],
                 "session_id": "stub-session",
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": str(APP_ID), "flags": 0},
@@ -184,28 +209,35 @@ class DiscordStub:
             "flags": 0,
         }
         mod = dict(everyone, id=str(MOD_ROLE_ID), name="Moderator", position=1)
+        for guild_id, channel_id, roles in (
+            (GUILD_ID, CHANNEL_ID, [everyone, mod]),
+            (OTHER_GUILD_ID, OTHER_CHANNEL_ID, [dict(everyone, id=str(OTHER_GUILD_ID))]),
+        ):
+            await self._guild_create(guild_id, channel_id, roles)
+
+    async def _guild_create(self, guild_id: int, channel_id: int, roles: list[dict[str, Any]]) -> None:
         bot_member = member(BOT_ID, "quotebot")
         bot_member["user"]["bot"] = True
         await self.dispatch(
             "GUILD_CREATE",
             {
-                "id": str(GUILD_ID),
+                "id": str(guild_id),
                 "name": "Stub Guild",
                 "owner_id": str(OWNER_ID),
                 "unavailable": False,
-                "roles": [everyone, mod],
+                "roles": roles,
                 "emojis": [],
                 "stickers": [],
                 "features": [],
                 "threads": [],
                 "channels": [
                     {
-                        "id": str(CHANNEL_ID),
+                        "id": str(channel_id),
                         "type": 0,
                         "name": "general",
                         "position": 0,
                         "permission_overwrites": [],
-                        "guild_id": str(GUILD_ID),
+                        "guild_id": str(guild_id),
                     }
                 ],
                 "members": [bot_member],
@@ -377,6 +409,7 @@ class DiscordStub:
         permissions: int,
         channel_id: int,
         message: dict[str, Any] | None = None,
+        guild_id: int = GUILD_ID,
     ) -> dict[str, Any]:
         iid = self.next_id()
         payload = {
@@ -385,13 +418,13 @@ class DiscordStub:
             "type": itype,
             "token": f"tok{iid}",
             "version": 1,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "channel_id": str(channel_id),
             "channel": {
                 "id": str(channel_id),
                 "type": 0,
                 "name": "general",
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(guild_id),
                 "position": 0,
                 "permission_overwrites": [],
             },
@@ -400,7 +433,7 @@ class DiscordStub:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
             "attachment_size_limit": 25 * 1024 * 1024,
             "data": data,
@@ -419,11 +452,21 @@ class DiscordStub:
         permissions: int = SEND_PERMS,
         channel_id: int = CHANNEL_ID,
         autocomplete: bool = False,
+        guild_id: int = GUILD_ID,
+        resolved: dict[str, Any] | None = None,
     ) -> Interaction:
-        """Invoke a slash command; ``options`` as Discord sends them."""
-        data = {"id": str(self.next_id()), "name": name, "type": 1, "options": options or []}
+        """Invoke a slash command; ``options`` as Discord sends them (``resolved``: attachments…)."""
+        data: dict[str, Any] = {"id": str(self.next_id()), "name": name, "type": 1, "options": options or []}
+        if resolved:
+            data["resolved"] = resolved
         payload = self._interaction(
-            4 if autocomplete else 2, data, user_id=user_id, roles=roles, permissions=permissions, channel_id=channel_id
+            4 if autocomplete else 2,
+            data,
+            user_id=user_id,
+            roles=roles,
+            permissions=permissions,
+            channel_id=channel_id,
+            guild_id=guild_id,
         )
         return await self._send_interaction(payload)
 
@@ -530,6 +573,21 @@ class Interaction:
             within=within,
         )
         return dict(edit.body)
+
+    async def final(self, within: float = 30.0) -> dict[str, Any]:
+        """The outcome of a deferred command that shows progress on the way ("… 3/5 sources…")."""
+        cb = await self.callback(within)
+        assert cb.body["type"] == 5, "not deferred"
+        edit = await self.stub.wait_for(
+            lambda r: (
+                r.path.startswith(f"/webhooks/{APP_ID}/{self.token}")
+                and r.method in ("PATCH", "POST")
+                and not str((r.body or {}).get("content", "")).endswith("sources…")
+            ),
+            after=self.mark,
+            within=within,
+        )
+        return dict(edit.body, flags=(cb.body.get("data") or {}).get("flags", 0))
 
     def sent_message(self) -> dict[str, Any]:
         """The message object the stub created for this interaction's reply (with components)."""

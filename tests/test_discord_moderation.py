@@ -15,6 +15,7 @@ from discord_stub import (
     CHANNEL_ID,
     GUILD_ID,
     MOD_ROLE_ID,
+    OWNER_ID,
     DiscordStub,
     limit_violations,
     message_bodies,
@@ -86,11 +87,11 @@ async def test_reindex_by_admin_and_failure_keeps_old_index(
     bot = await start_bot(dataclasses.replace(discord_config, sources_dir=sources))
     try:
         version = bot.engine.version
-        body = await (await stub.slash("reindex", permissions=ADMINISTRATOR)).reply()
+        body = await (await stub.slash("reindex", permissions=ADMINISTRATOR, user_id=OWNER_ID)).final()
         assert body["flags"] & EPHEMERAL and body["content"].startswith("Reindexed: 5 sources")
         assert bot.engine.version > version
         (sources / "sources.yaml").write_text("sources: [not, a, mapping\n", encoding="utf-8")
-        body = await (await stub.slash("reindex", permissions=ADMINISTRATOR)).reply()
+        body = await (await stub.slash("reindex", permissions=ADMINISTRATOR, user_id=OWNER_ID)).final()
         assert body["content"].startswith("Reindex failed:") and "previous index keeps answering" in body["content"]
         assert "sources.yaml" in body["content"]
         body = await (await stub.ask("When did the Worcester arrest happen?")).reply()

@@ -9,6 +9,14 @@ import discord
 from discord import app_commands
 
 
+def scope_of(guild_id: int | None) -> str | None:
+    """The engine's scope for a server: its own sources besides the global ones (None in DMs)."""
+    return str(guild_id) if guild_id else None
+
+
+SOURCE_ROLES = "source_roles"  # guild setting: role ids (comma-separated) that may manage sources
+
+
 def is_admin(interaction: discord.Interaction[Any]) -> bool:
     """An administrator of the guild (Discord resolves ownership into this too)."""
     return interaction.guild is not None and interaction.permissions.administrator
@@ -61,6 +69,31 @@ def ranges_enforced() -> Any:
             low, high = param.min_value, param.max_value
             if (low is not None and value < low) or (high is not None and value > high):
                 raise OutOfRange(param.display_name, value, low, high)
+        return True
+
+    return app_commands.check(predicate)
+
+
+async def manages_sources(interaction: discord.Interaction[Any]) -> bool:
+    """An administrator, or a member with a role the server's settings allow to manage sources."""
+    if is_admin(interaction):
+        return True
+    user = interaction.user
+    if interaction.guild_id is None or not isinstance(user, discord.Member):
+        return False
+    stored = await interaction.client.state.get_setting(interaction.guild_id, SOURCE_ROLES) or ""
+    allowed = {int(x) for x in stored.split(",") if x.strip().isdigit()}
+    return any(r.id in allowed for r in user.roles)
+
+
+def source_manager_only() -> Any:
+    """Run-time check behind ``default_permissions(administrator=True)`` for source commands."""
+
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild is None:
+            raise app_commands.NoPrivateMessage()
+        if not await manages_sources(interaction):
+            raise app_commands.MissingPermissions(["administrator"])
         return True
 
     return app_commands.check(predicate)

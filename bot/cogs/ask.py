@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs import scope_of
 from bot.errors import APOLOGY, user_message
 from bot.render import NO_MENTIONS, Rendered, render_answer, text_message
 from bot.views import answer_view
@@ -52,10 +53,11 @@ class Ask(commands.Cog):
     def __init__(self, bot: QuoteBot) -> None:
         self.bot = bot
 
-    async def answer(self, question: str, question_id: int) -> Reply:
-        """Ask the engine and render the reply; its buttons carry ``question_id``."""
+    async def answer(self, question: str, question_id: int, guild_id: int | None) -> Reply:
+        """Ask the engine (as the server sees its sources) and render the reply; its buttons
+        carry ``question_id``."""
         started = time.perf_counter()
-        answer = await self.bot.engine.ask(question)
+        answer = await self.bot.engine.ask(question, scope=scope_of(guild_id))
         latency_ms = int((time.perf_counter() - started) * 1000)
         return Reply(answer, render_answer(answer), answer_view(question_id, 0, answer), latency_ms)
 
@@ -79,7 +81,7 @@ class Ask(commands.Cog):
     @app_commands.check(ask_cooldown)
     async def ask(self, interaction: discord.Interaction[Any], question: str, private: bool = False) -> None:
         # The question is logged under the interaction's id: the buttons need no database row first.
-        work = asyncio.ensure_future(self.answer(question, interaction.id))
+        work = asyncio.ensure_future(self.answer(question, interaction.id, interaction.guild_id))
         try:
             reply = await asyncio.wait_for(asyncio.shield(work), DEFER_AFTER_S)
         except TimeoutError:
@@ -113,7 +115,7 @@ class Ask(commands.Cog):
                     allowed_mentions=NO_MENTIONS,
                 )
                 return
-            reply = await self.answer(question, message.id)
+            reply = await self.answer(question, message.id, message.guild.id if message.guild else None)
             try:
                 await message.reply(**reply.rendered.kwargs(), view=reply.view, mention_author=False)
             finally:

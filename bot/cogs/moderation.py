@@ -10,9 +10,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import admin_only, moderator_only, ranges_enforced
+from bot.cogs import moderator_only, ranges_enforced, scope_of, source_manager_only
+from bot.progress import BuildProgress
 from bot.render import NO_MENTIONS, render_gaps, render_summary, text_message
-from index.models import SourceError
+from index.models import EngineError
 
 if TYPE_CHECKING:
     from bot.client import QuoteBot
@@ -47,29 +48,38 @@ class Moderation(commands.Cog):
         rows = await self.bot.state.gaps(interaction.guild_id, limit)
         await interaction.response.send_message(**render_gaps(rows).kwargs(), ephemeral=True)
 
-    @app_commands.command(name="reindex", description="Rebuild the index from the sources folder.")
+    @app_commands.command(name="reindex", description="Rebuild the index (the bot's owner: from the sources folder).")
     @app_commands.guild_only()
     @app_commands.default_permissions(administrator=True)
-    @admin_only()
+    @source_manager_only()
     async def reindex(self, interaction: discord.Interaction[Any]) -> None:
-        from index.store import build_index
+        """A server's administrators rebuild from the stored sources; the bot's owner (the
+        operator) also reads the sources folder again, which changes the global sources."""
+        from index.store import build_index, rebuild
 
         await interaction.response.defer(ephemeral=True, thinking=True)
         if self._reindex_lock.locked():
             await self._say(interaction, "A reindex is already running; try again when it has finished.")
             return
+        operator = await self.bot.is_owner(interaction.user)
+        config = self.bot.config
+        progress = BuildProgress(interaction, "Reindexing")
         async with self._reindex_lock:
             try:
-                report = await build_index(self.bot.config.sources_dir, self.bot.config.db_path)
-            except SourceError as exc:
-                await self._say(interaction, f"Reindex failed: {exc} The previous index keeps answering.")
+                if operator:
+                    report = await progress.run(
+                        lambda p: build_index(config.sources_dir, config.db_path, progress=p, isolated=True)
+                    )
+                else:
+                    report = await progress.run(lambda p: rebuild(config.db_path, progress=p, isolated=True))
+            except EngineError as exc:
+                await progress.finish(f"Reindex failed: {exc} The previous index keeps answering.")
                 return
             changed = await self.bot.engine.reload()
         log.info("Reindexed by %s: %s", interaction.user.id, report)
         note = "" if changed else " (the index was already current)"
-        await self._say(
-            interaction,
-            f"Reindexed: {report.sources} sources, {report.passages} passages, version {report.version}{note}.",
+        await progress.finish(
+            f"Reindexed: {report.sources} sources, {report.passages} passages, version {report.version}{note}."
         )
 
     @app_commands.command(name="summary", description="Post (or refresh) a pinned summary of what the sources say.")
@@ -79,7 +89,7 @@ class Moderation(commands.Cog):
     @moderator_only()
     async def summary(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        summary = await self.bot.engine.summary(topic)
+        summary = await self.bot.engine.summary(topic, scope_of(interaction.guild_id))
         rendered = render_summary(summary)
         assert interaction.guild_id is not None and interaction.channel_id is not None
         key = summary_key(topic)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot import sources_cli
+from bot import maintenance_cli, sources_cli
 from bot.config import Config, load_config
 from bot.text import json_text, render_answer, render_summary, terminal_safe
 from index.engine import DEFAULT_K, MAX_K, Engine
@@ -92,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("console", help="a local console that takes the bot's commands (/ask …, /sources)")
     db_arg(sp)
 
+    sp = sub.add_parser("backup", help="copy the database to a new file while the bot runs")
+    sp.add_argument("path", type=Path, help="the backup file to write (must not exist)")
+    db_arg(sp)
+
+    sp = sub.add_parser("restore", help="bring back a backup's sources (running bots adopt them)")
+    sp.add_argument("path", type=Path, help="a file written by `backup`")
+    db_arg(sp)
+
+    sp = sub.add_parser("check", help="check the database: this bot's, intact, its index loads")
+    sp.add_argument("--json", action="store_true")
+    db_arg(sp)
+
     sub.add_parser("bench", help="benchmark against rank-bm25, bm25s and SQLite FTS5 (flags: see bench/README.md)")
     return p
 
@@ -136,6 +148,8 @@ async def _main(args: argparse.Namespace, config: Config) -> int:
         summary = await engine.summary(" ".join(args.topic) or None)
         print(json_text(summary.to_json()) if args.json else render_summary(summary))
         return 0
+    if cmd in ("backup", "restore", "check"):
+        return await maintenance_cli.run(args, config.db_path)
     if cmd == "run":
         if not config.has_token:
             print("DISCORD_TOKEN is not set (environment or .env); see README.md.", file=sys.stderr)

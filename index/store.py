@@ -254,6 +254,8 @@ async def _check_ours(db: aiosqlite.Connection, path: Path, *, fresh: bool) -> N
 async def ensure_schema(db: aiosqlite.Connection) -> None:
     """Create the tables, or bring a database written by an earlier version up to date."""
     stored = await _meta(db, "schema_version")
+    if stored is not None and int(stored) > SCHEMA_VERSION:
+        raise DatabaseError(f"this database was written by a newer version of the bot (schema {stored}); upgrade")
     if stored is not None and int(stored) < SCHEMA_VERSION:
         await _migrate(db)
     await db.executescript(SCHEMA)

@@ -13,6 +13,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from index import store
 from index.engine import Engine
 from index.ingest import Document, read_document
 from index.maintenance import Health, backup, check, restore
@@ -227,3 +228,20 @@ def test_a_read_only_database_answers_and_refuses_to_build(read_only: Path, tmp_
     assert built.stderr.count("\n") == 1
     assert _cli(read_only, "check").returncode == 0
     assert _cli(read_only, "backup", str(tmp_path / "b.db")).returncode == 0
+
+
+async def test_a_locked_database_fails_a_build_in_one_line_and_still_answers(
+    db_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.5)  # the wait for another writer, shortened
+    before = await read_version(db_copy)
+    async with aiosqlite.connect(db_copy) as holder:
+        await holder.execute("BEGIN IMMEDIATE")  # another writer (a backup tool, a long import)
+        with pytest.raises(DatabaseError, match="locked") as caught:
+            await asyncio.wait_for(rebuild(db_copy, AddPlan(_doc())), timeout=30)
+        assert "\n" not in str(caught.value)
+        engine = await Engine.open(db_copy)  # readers are not blocked by a writer
+        assert (await engine.ask("who is the sheriff?")).quotes
+        await holder.rollback()
+    assert await read_version(db_copy) == before
+    assert (await rebuild(db_copy, AddPlan(_doc()))).version != before

@@ -34,9 +34,7 @@ def point_discord_at(monkeypatch: pytest.MonkeyPatch, api: str, gateway: str) ->
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(gateway))
 
 
-def one_line_error(
-    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, code: int, *words: str
-) -> str:
+def one_line_error(capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, code: int, *words: str) -> str:
     """The exit code is non-zero, stderr is one line naming ``words``, and nothing else reached the
     log at WARNING or above (in a real process that would be more lines on stderr)."""
     _, err = capsys.readouterr()

@@ -183,6 +183,7 @@ async def test_out_of_range_option_is_refused_with_the_range(stub: DiscordStub, 
     put = next(r for r in stub.requests if r.method == "PUT" and r.path.endswith("/commands"))
     gaps = next(c for c in put.body if c["name"] == "gaps")
     assert (gaps["options"][0]["min_value"], gaps["options"][0]["max_value"]) == (1, 50)  # Discord's client enforces
+
     # ...but discord.py does not, so a stale or hand-made client's value must be refused here.
     def limit(value: int) -> list[dict[str, object]]:
         return [{"name": "limit", "type": 4, "value": value}]

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.cogs import admin_only, moderator_only, ranges_enforced
 from bot.render import NO_MENTIONS, render_gaps, render_summary, text_message
+from bot.respond import respond
 from index.models import SourceError
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class Moderation(commands.Cog):
     @moderator_only()
     async def gaps(self, interaction: discord.Interaction[Any], limit: app_commands.Range[int, 1, 50] = 15) -> None:
         rows = await self.bot.state.gaps(interaction.guild_id, limit)
-        await interaction.response.send_message(**render_gaps(rows).kwargs(), ephemeral=True)
+        await respond(interaction, interaction.response.send_message, **render_gaps(rows).kwargs(), ephemeral=True)
 
     @app_commands.command(name="reindex", description="Rebuild the index from the sources folder.")
     @app_commands.guild_only()
@@ -54,7 +55,7 @@ class Moderation(commands.Cog):
     async def reindex(self, interaction: discord.Interaction[Any]) -> None:
         from index.store import build_index
 
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await respond(interaction, interaction.response.defer, ephemeral=True, thinking=True)
         if self._reindex_lock.locked():
             await self._say(interaction, "A reindex is already running; try again when it has finished.")
             return
@@ -78,7 +79,7 @@ class Moderation(commands.Cog):
     @app_commands.default_permissions(manage_messages=True)
     @moderator_only()
     async def summary(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await respond(interaction, interaction.response.defer, ephemeral=True, thinking=True)
         summary = await self.bot.engine.summary(topic)
         rendered = render_summary(summary)
         assert interaction.guild_id is not None and interaction.channel_id is not None

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render import NO_MENTIONS, plain, render_source, render_sources, text_message
+from bot.respond import respond
 
 if TYPE_CHECKING:
     from bot.client import QuoteBot
@@ -30,21 +31,23 @@ class Sources(commands.Cog):
     @app_commands.describe(private="Only you see the list")
     async def sources(self, interaction: discord.Interaction[Any], private: bool = False) -> None:
         rendered = render_sources(self.bot.engine.sources())
-        await interaction.response.send_message(**rendered.kwargs(), ephemeral=private)
+        await respond(interaction, interaction.response.send_message, **rendered.kwargs(), ephemeral=private)
 
     @source.command(name="show", description="Show one source's details and its first passages.")
     @app_commands.describe(label="The source's tag (e.g. S1), label or id")
     async def show(self, interaction: discord.Interaction[Any], label: str) -> None:
         info = self.bot.engine.find_source(label)
         if info is None:
-            await interaction.response.send_message(
-                text_message(f"No source matches “{label}”. Use /sources to see the labels."),
+            await respond(
+                interaction,
+                interaction.response.send_message,
+                content=text_message(f"No source matches “{label}”. Use /sources to see the labels."),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
         passages = self.bot.engine.source_passages(info.source.id, limit=FIRST_PASSAGES)
-        await interaction.response.send_message(**render_source(info, passages).kwargs())
+        await respond(interaction, interaction.response.send_message, **render_source(info, passages).kwargs())
 
     @show.autocomplete("label")
     async def label_autocomplete(

@@ -116,6 +116,7 @@ class QuoteBot(commands.Bot):
         self._state = state
         self.ask_limiter = AskLimiter(config.ask_cooldown_rate, config.ask_cooldown_s)
         self._follow: asyncio.Task[None] | None = None
+        self._gateway_lost_at: float | None = None
 
     @property
     def engine(self) -> Engine:
@@ -149,7 +150,23 @@ class QuoteBot(commands.Bot):
         return
 
     async def on_ready(self) -> None:
+        if self._gateway_lost_at is not None:
+            log.info("Gateway session started again %.1f s after the connection dropped", self._lost_for())
+            return
         log.info("Connected as %s (%s) to %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+
+    async def on_disconnect(self) -> None:
+        # discord.py reconnects by itself; say so once it has (on_resumed / on_ready).
+        if self._gateway_lost_at is None:
+            self._gateway_lost_at = time.monotonic()
+
+    async def on_resumed(self) -> None:
+        if self._gateway_lost_at is not None:
+            log.info("Gateway connection dropped and resumed after %.1f s", self._lost_for())
+
+    def _lost_for(self) -> float:
+        lost_at, self._gateway_lost_at = self._gateway_lost_at, None
+        return time.monotonic() - (lost_at or time.monotonic())
 
 
 async def run_bot(config: Config) -> None:

@@ -9,6 +9,7 @@ from discord import app_commands
 
 from bot.cogs import OutOfRange
 from bot.render import NO_MENTIONS, text_message
+from bot.respond import mark_received, respond, undeliverable
 from index.models import EngineError
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,24 @@ def user_message(error: BaseException) -> str | None:
 
 
 async def report(interaction: discord.Interaction, error: BaseException) -> None:
-    """Tell the user briefly and privately; log anything unexpected."""
+    """Tell the user briefly and privately; log anything unexpected (one line for Discord's own trouble)."""
+    command = interaction.command.qualified_name if interaction.command else "button"
+    why = undeliverable(error)
+    if why is not None:
+        # Anything more sent for this interaction would be refused too.
+        log.warning("Interaction %s (%s): %s", interaction.id, command, why)
+        return
+    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if isinstance(original, discord.Forbidden):
+        log.warning(
+            "Interaction %s (%s): missing permissions in channel %s (%s)",
+            interaction.id,
+            command,
+            interaction.channel_id,
+            original.text or original.status,
+        )
     message = user_message(error)
     if message is None:
-        command = interaction.command.qualified_name if interaction.command else "?"
         log.error("Interaction %s (%s) failed", interaction.id, command, exc_info=error)
         message = APOLOGY
     try:
@@ -58,14 +73,23 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         elif interaction.response.is_done():
             await interaction.followup.send(text_message(message), ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
-            await interaction.response.send_message(text_message(message), ephemeral=True, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
-        # Nothing more we can do for this interaction; the bot keeps serving others.
-        log.warning("Could not report an error for interaction %s", interaction.id)
+            await respond(
+                interaction,
+                interaction.response.send_message,
+                content=text_message(message),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+    except Exception as exc:  # nothing more can be done for this interaction; the bot keeps serving others
+        log.warning("Could not report an error for interaction %s (%s)", interaction.id, undeliverable(exc) or exc)
 
 
 class BotTree(app_commands.CommandTree):
     """Command tree whose ``on_error`` turns failures into short ephemeral replies."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        mark_received(interaction)  # the 3 s window's clock, for respond()
+        return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await report(interaction, error)

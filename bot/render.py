@@ -38,6 +38,7 @@ FIELDS_MAX = 25
 EMBEDS_MAX = 10
 EMBEDS_TOTAL_MAX = 6000
 
+TAG_MAX = 24  # a source's tag as shown ("[S1]"), escaped; real tags are a few characters
 # Headroom under the 6,000 total so rounding in our own bookkeeping can never overflow it.
 _TOTAL_BUDGET = EMBEDS_TOTAL_MAX - 100
 ELLIPSIS = "…"
@@ -48,6 +49,7 @@ WARN_COLOUR = discord.Colour.orange()
 _URL = re.compile(r"https?://[^\s<>\x00-\x1f]{1,1800}")
 _ALWAYS = frozenset("\\*_~|`[]<")
 _LINE_START = frozenset("#>-+=")
+_LIST_NUMBER_END = frozenset(".)")  # "1." and (CommonMark) "1)" start a numbered list
 _SENTENCE_END = frozenset(".!?")
 _CLOSERS = frozenset("\"'”’)]")
 NOT_COVERED = "The sources don't cover this."
@@ -66,7 +68,7 @@ def _escape_pieces(text: str) -> list[str]:
     for ch in text:
         if ch == "@":
             piece = "@\u200b"
-        elif ch in _ALWAYS or (ch in _LINE_START and line_start) or (ch == "." and line_digits):
+        elif ch in _ALWAYS or (ch in _LINE_START and line_start) or (ch in _LIST_NUMBER_END and line_digits):
             piece = "\\" + ch
         else:
             piece = ch
@@ -107,6 +109,9 @@ def unescape(text: str) -> str:
 
 def fit(text: str, limit: int) -> str:
     """``text`` escaped, cut to a verbatim prefix ending at a sentence or word boundary + "…"."""
+    # Every character costs at least one unit, so no more than limit + 1 of them matter:
+    # the work stays bounded however long the text (escaping depends only on what precedes).
+    text = text[: max(limit, 0) + 1]
     pieces = _escape_pieces(text)
     cum = [0]
     for piece in pieces:
@@ -135,13 +140,25 @@ def plain(text: str, limit: int) -> str:
     if dlen(text) <= limit:
         return text
     budget = limit - dlen(ELLIPSIS)
-    cut = 0
+    cut = used = 0
     for n in range(1, len(text)):
-        if dlen(text[:n]) > budget:
+        used += dlen(text[n - 1])  # dlen(text[:n]), kept up to date instead of measured again
+        if used > budget:
             break
         if text[n].isspace() and not text[n - 1].isspace():
             cut = n
     return text[:cut] + ELLIPSIS
+
+
+def escaped_len(text: str, cap: int) -> int:
+    """``dlen(escape(text))``, or something over ``cap`` when that is more (without escaping it all)."""
+    return dlen(escape(text[: cap + 1]))
+
+
+def tag_title(tag: str, label: str, limit: int = TITLE_MAX) -> str:
+    """``[S1] label`` for a title, both escaped: a manifest's tag is text like any other."""
+    prefix = fit(f"[{tag}]", TAG_MAX) + " "
+    return prefix + fit(label, limit - dlen(prefix))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -194,7 +211,7 @@ def _share(needs: Sequence[int], budget: int, cap: int) -> list[int]:
 
 
 def _disagreement_lines(disagreements: Iterable[Disagreement], budget: int) -> str:
-    lines = [f"⚠️ {escape(d.note)}" for d in disagreements if d.note]
+    lines = [f"⚠️ {fit(d.note, budget)}" for d in disagreements if d.note]  # whole when it fits
     if not lines:
         return ""
     text = "**Sources disagree**\n" + "\n".join(lines)
@@ -207,10 +224,6 @@ def _disagreement_lines(disagreements: Iterable[Disagreement], budget: int) -> s
             break
         kept.append(line)
     return "\n".join(kept)
-
-
-def _quote_title(quote: Quote) -> str:
-    return plain(f"[{quote.tag}] ", 20) + fit(quote.label, TITLE_MAX - dlen(f"[{quote.tag}] ") - 5)
 
 
 def render_answer(answer: Answer, *, offset: int = 0) -> Rendered:
@@ -236,12 +249,12 @@ def render_answer(answer: Answer, *, offset: int = 0) -> Rendered:
     quotes = list(answer.quotes[: EMBEDS_MAX - 1])
     embeds = [header]
     for q in quotes:
-        e = discord.Embed(title=_quote_title(q), colour=ANSWER_COLOUR, url=safe_url(q.url))
+        e = discord.Embed(title=tag_title(q.tag, q.label), colour=ANSWER_COLOUR, url=safe_url(q.url))
         if q.heading:
             e.set_footer(text=plain("§ ", 3) + fit(q.heading, 200))
         embeds.append(e)
     fixed = sum(embed_chars(e) for e in embeds)
-    needs = [dlen(escape(q.text)) for q in quotes]
+    needs = [escaped_len(q.text, DESCRIPTION_MAX) for q in quotes]
     alloc = _share(needs, _TOTAL_BUDGET - fixed, DESCRIPTION_MAX)
     for e, q, room in zip(embeds[1:], quotes, alloc, strict=True):
         e.description = fit(q.text, room) or ELLIPSIS
@@ -249,7 +262,7 @@ def render_answer(answer: Answer, *, offset: int = 0) -> Rendered:
 
 
 def _source_line(src: Source, passages: int | None = None) -> str:
-    bits = [f"**{escape(src.tag)}** · {fit(src.label, 200)}"]
+    bits = [f"**{fit(src.tag, TAG_MAX)}** · {fit(src.label, 200)}"]
     meta = [fit(x, 100) for x in (src.site, src.date) if x]
     if passages is not None:
         meta.append(f"{passages} passage{'s' if passages != 1 else ''}")
@@ -340,7 +353,7 @@ def render_source(info: SourceInfo, passages: Sequence[Passage]) -> Rendered:
     """``/source show``: one source's metadata and its first passages."""
     src = info.source
     e = discord.Embed(
-        title=plain(f"[{src.tag}] ", 20) + fit(src.label, TITLE_MAX - 25),
+        title=tag_title(src.tag, src.label),
         url=safe_url(src.url),
         colour=ANSWER_COLOUR,
     )
@@ -359,7 +372,7 @@ def render_source(info: SourceInfo, passages: Sequence[Passage]) -> Rendered:
             pe.title = plain("§ ", 3) + fit(p.heading, TITLE_MAX - 3)
         embeds.append(pe)
     fixed = sum(embed_chars(x) for x in embeds)
-    alloc = _share([dlen(escape(p.text)) for p in shown], _TOTAL_BUDGET - fixed, DESCRIPTION_MAX)
+    alloc = _share([escaped_len(p.text, DESCRIPTION_MAX) for p in shown], _TOTAL_BUDGET - fixed, DESCRIPTION_MAX)
     for pe, p, room in zip(embeds[1:], shown, alloc, strict=True):
         pe.description = fit(p.text, room) or ELLIPSIS
     return Rendered(embeds=embeds)
@@ -385,10 +398,10 @@ def render_summary(summary: Summary) -> Rendered:
         embeds.append(discord.Embed(title="Where sources disagree", description=body, colour=WARN_COLOUR))
     fixed = sum(embed_chars(x) for x in embeds)
     # Each quote line is "**[S1]** " + text; budget the text, the prefix is fixed overhead.
-    prefixes = [[f"**[{escape(q.tag)}]** " for q in qs] for qs in section_quotes]
+    prefixes = [[f"**{fit(f'[{q.tag}]', TAG_MAX)}** " for q in qs] for qs in section_quotes]
     overhead = sum(dlen(p) + 2 for ps in prefixes for p in ps)
     flat = [q for qs in section_quotes for q in qs]
-    alloc = _share([dlen(escape(q.text)) for q in flat], _TOTAL_BUDGET - fixed - overhead, 900)
+    alloc = _share([escaped_len(q.text, 900) for q in flat], _TOTAL_BUDGET - fixed - overhead, 900)
     i = 0
     for e, qs, ps in zip(embeds[1 : 1 + len(sections)], section_quotes, prefixes, strict=True):
         lines = []

@@ -16,6 +16,7 @@ import discord
 from bot.cogs import scope_of
 from bot.errors import report
 from bot.render import NO_MENTIONS, render_answer, render_source_links
+from bot.respond import mark_received, respond
 
 if TYPE_CHECKING:
     from bot.client import QuoteBot
@@ -34,7 +35,8 @@ def _bot(interaction: discord.Interaction[Any]) -> QuoteBot:
 async def _logged_question(interaction: discord.Interaction[Any], qid: int) -> str | None:
     logged = await _bot(interaction).state.get_question(qid)
     if logged is None:
-        await interaction.response.send_message(EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        send = interaction.response.send_message
+        await respond(interaction, send, content=EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS)
         return None
     return logged.question
 
@@ -64,6 +66,7 @@ class MoreButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> MoreButton:
+        mark_received(interaction)  # the 3 s window's clock, for respond()
         return cls(int(match["qid"]), int(match["offset"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -72,8 +75,12 @@ class MoreButton(
             if answer is None:
                 return
             rendered = render_answer(answer, offset=self.offset)
-            await interaction.response.send_message(
-                **rendered.kwargs(), view=answer_view(self.qid, self.offset, answer), ephemeral=True
+            await respond(
+                interaction,
+                interaction.response.send_message,
+                **rendered.kwargs(),
+                view=answer_view(self.qid, self.offset, answer),
+                ephemeral=True,
             )
         except Exception as exc:
             await report(interaction, exc)
@@ -100,6 +107,7 @@ class SourcesButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> SourcesButton:
+        mark_received(interaction)  # the 3 s window's clock, for respond()
         return cls(int(match["qid"]), int(match["offset"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -108,7 +116,7 @@ class SourcesButton(
             if answer is None:
                 return
             rendered = render_source_links(list(answer.sources))
-            await interaction.response.send_message(**rendered.kwargs(), ephemeral=True)
+            await respond(interaction, interaction.response.send_message, **rendered.kwargs(), ephemeral=True)
         except Exception as exc:
             await report(interaction, exc)
 
@@ -134,15 +142,17 @@ class VoteButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> VoteButton:
+        mark_received(interaction)  # the 3 s window's clock, for respond()
         return cls(int(match["qid"]), match["vote"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
             state = _bot(interaction).state
+            send = interaction.response.send_message
             if await state.get_question(self.qid) is None:
-                await interaction.response.send_message(EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                await respond(interaction, send, content=EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS)
                 return
-            await interaction.response.send_message(THANKS, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await respond(interaction, send, content=THANKS, ephemeral=True, allowed_mentions=NO_MENTIONS)
             state.note_vote(self.qid, interaction.user.id, 1 if self.vote == "up" else -1)  # after the reply
         except Exception as exc:
             await report(interaction, exc)

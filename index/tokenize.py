@@ -74,19 +74,39 @@ class Word:
 def words(text: str) -> list[Word]:
     """Split normalized text into words; offsets refer to ``text``.
 
-    Invisible characters inside a word ("Wor\u00adcester") are skipped and offsets still
-    point into ``text``. NFKC can change lengths for rare characters (ligatures); offsets
-    are exact for all others.
+    Offsets stay exact where normalizing changes lengths: invisible characters inside a
+    word ("Wor\u00adcester") are skipped, ligatures and other characters NFKC or lower
+    case expand ("ﬁle", "½", "´", "İ") map back to the character they came from.
     """
-    if _INVISIBLE.search(text):
-        keep = [i for i, c in enumerate(text) if not _INVISIBLE.match(c)]
-        keep.append(len(text))
-        return [
-            Word(w.surface, keep[w.start], keep[w.end - 1] + 1 if w.end > w.start else keep[w.start])
-            for w in words("".join(text[i] for i in keep[:-1]))
-        ]
+    lowered = text.translate(_TRANSLATE).lower()
+    if len(lowered) == len(text) and unicodedata.is_normalized("NFKC", text) and not _INVISIBLE.search(text):
+        return _split(lowered)  # the common case: every character maps to itself
+    norm, starts, ends = _aligned(text)
+    return [Word(w.surface, starts[w.start], ends[w.end - 1]) for w in _split(norm)]
+
+
+def _aligned(text: str) -> tuple[str, list[int], list[int]]:
+    """Normalized, lower-cased ``text`` and, for each of its characters, the span of ``text``
+    it came from. A character is normalized with the combining marks that follow it."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text[i:j]).translate(_TRANSLATE).lower())
+        pieces.append(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    return "".join(pieces), starts, ends
+
+
+def _split(norm: str) -> list[Word]:
     out: list[Word] = []
-    for m in _WORD.finditer(unicodedata.normalize("NFKC", text).translate(_TRANSLATE).lower()):
+    for m in _WORD.finditer(norm):
         w = m.group()
         if "'" in w or "." in w:
             if w.endswith("'s"):

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from index.engine import Engine
 from index.store import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+# Property tests: a quick profile by default (CI runs it in seconds), a thorough one on
+# demand: HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest tests/test_properties.py
+# The engine fixture is read-only, so sharing it across a test's examples is safe.
+_SHARED = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture], "print_blob": True}
+settings.register_profile("ci", max_examples=30, **_SHARED)
+settings.register_profile("thorough", max_examples=2000, **_SHARED)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 import pytest
@@ -25,6 +25,21 @@ from bot.state import State  # noqa: E402
 from index.engine import Engine  # noqa: E402
 
 SEEDS = ROOT / "seeds"
+T = TypeVar("T")
+
+
+async def eventually(
+    read: Callable[[], Awaitable[T]], ok: Callable[[T], bool] = bool, within: float = 2.0, step: float = 0.01
+) -> T:
+    """What ``read()`` gives once ``ok`` holds. The question log and votes are queued after the
+    reply is sent, so a test that has seen the reply may read them a moment too early."""
+    value = await read()
+    for _ in range(int(within / step)):
+        if ok(value):
+            return value
+        await asyncio.sleep(step)
+        value = await read()
+    raise AssertionError(f"still {value!r} after {within} s")
 
 
 class StubBot(QuoteBot):

@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,19 @@ class Request:
     path: str  # without the /api/v10 prefix
     query: dict[str, str]
     body: Any
+    at: float = 0.0  # time.monotonic() when it arrived
+    status: int = 0  # what the stub answered (0 until it has)
+
+
+@dataclass
+class Fault:
+    """A canned error answered to requests that match, ``times`` times (then they pass)."""
+
+    match: Callable[[Request], bool]
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
 
 
 def _now() -> str:
@@ -82,6 +96,7 @@ class DiscordStub:
     forbidden_channels: set[int] = field(default_factory=set)  # POSTs of messages here get 403
     token_valid: bool = True  # False: GET /users/@me answers 401, as Discord does for a bad token
     close_on_identify: int | None = None  # close the gateway with this code on IDENTIFY (4014: intents)
+    faults: list[Fault] = field(default_factory=list)  # canned errors, checked before anything else
     identifies: int = 0
     resumes: int = 0
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -294,13 +309,43 @@ class DiscordStub:
         self.messages[mid] = msg
         return msg
 
+    def fail(
+        self,
+        match: Callable[[Request], bool],
+        status: int,
+        body: dict[str, Any] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> Fault:
+        """Answer the next ``times`` matching requests with ``status`` (and ``body``, ``headers``)."""
+        fault = Fault(match, status, body or {"message": f"stub fault {status}", "code": 0}, headers or {}, times)
+        self.faults.append(fault)
+        return fault
+
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
         body: Any = await request.json() if request.can_read_body else None
-        self.requests.append(Request(request.method, path, dict(request.query), body))
+        req = Request(request.method, path, dict(request.query), body, time.monotonic())
+        self.requests.append(req)
         await self._notify()
+        response = self._faulted(req) or await self._answer(req)
+        req.status = response.status
+        await self._notify()
+        return response
+
+    def _faulted(self, req: Request) -> web.Response | None:
+        for fault in self.faults:
+            if fault.times > 0 and fault.match(req):
+                fault.times -= 1
+                headers = {"Content-Type": "application/json", **fault.headers}
+                return web.Response(status=fault.status, body=json.dumps(fault.body).encode(), headers=headers)
+        return None
+
+    async def _answer(self, req: Request) -> web.Response:
+        path, body = req.path, req.body
         parts = path.strip("/").split("/")
-        method = request.method
+        method = req.method
         if path == "/users/@me":
             if not self.token_valid:
                 return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -519,7 +564,7 @@ class DiscordStub:
     async def _send_interaction(self, payload: dict[str, Any]) -> Interaction:
         mark = len(self.requests)
         await self.dispatch("INTERACTION_CREATE", payload)
-        return Interaction(self, payload, mark)
+        return Interaction(self, {**payload, "_sent_at": time.monotonic()}, mark)
 
 
 @contextmanager
@@ -555,16 +600,27 @@ class Interaction:
     def token(self) -> str:
         return str(self.payload["token"])
 
+    def is_callback(self, r: Request) -> bool:
+        return r.method == "POST" and r.path == f"/interactions/{self.id}/{self.token}/callback"
+
     async def callback(self, within: float = 5.0) -> Request:
+        """The first response the bot tried (whether or not the stub accepted it)."""
+        return await self.stub.wait_for(self.is_callback, after=self.mark, within=within)
+
+    async def accepted_callback(self, within: float = 5.0) -> Request:
+        """The first response the stub accepted."""
         return await self.stub.wait_for(
-            lambda r: r.method == "POST" and r.path == f"/interactions/{self.id}/{self.token}/callback",
-            after=self.mark,
-            within=within,
+            lambda r: self.is_callback(r) and 200 <= r.status < 300, after=self.mark, within=within
         )
+
+    @property
+    def sent_at(self) -> float:
+        """When the stub sent this interaction (time.monotonic())."""
+        return float(self.payload["_sent_at"])
 
     async def reply(self, within: float = 5.0) -> dict[str, Any]:
         """The message the bot finally showed: the callback's data, or the edit after a defer."""
-        cb = await self.callback(within)
+        cb = await self.accepted_callback(within)
         if cb.body["type"] != 5:
             return dict(cb.body.get("data") or {})
         edit = await self.stub.wait_for(

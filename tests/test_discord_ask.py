@@ -7,7 +7,7 @@ import dataclasses
 import sys
 
 import pytest
-from discord_fixtures import SEEDS, Running, start_bot
+from discord_fixtures import SEEDS, Running, eventually, start_bot
 from discord_stub import CHANNEL_ID, DiscordStub, limit_violations, message_bodies
 
 from bot.config import Config
@@ -47,7 +47,7 @@ async def test_ask_quotes_sources_with_labels(stub: DiscordStub, running: Runnin
     custom_ids = [c["custom_id"] for row in body["components"] for c in row["components"]]
     # Buttons carry the interaction's id, under which the question is logged (after the reply).
     assert custom_ids[0].startswith("ask:more:") and f"ask:vote:{inter.id}:up" in custom_ids
-    logged = await running.state.get_question(int(inter.id))
+    logged = await eventually(lambda: running.state.get_question(int(inter.id)))
     assert logged is not None and logged.answered and logged.guild_id is not None
     assert set(logged.source_ids) == set(ids)
     assert not limit_violations(body)
@@ -69,7 +69,7 @@ async def test_question_the_sources_do_not_cover(stub: DiscordStub, running: Run
     assert unescape(text.split("\n\n")[0]) == (answer.message or "The sources don't cover this.")
     for topic in answer.related:
         assert topic in unescape(text)
-    logged = await running.state.get_question(int(inter.id))
+    logged = await eventually(lambda: running.state.get_question(int(inter.id)))
     assert logged is not None and not logged.answered
 
 

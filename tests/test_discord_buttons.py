@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from discord_fixtures import Running, start_bot
+from discord_fixtures import Running, eventually, start_bot
 from discord_stub import USER_ID, DiscordStub
 
 from bot.config import Config
@@ -46,8 +46,7 @@ async def test_sources_button_lists_labels(stub: DiscordStub, running: Running) 
     body = await (await stub.click(message, f"ask:sources:{qid}:0")).reply()
     assert body["flags"] & EPHEMERAL
     text = unescape(body["embeds"][0]["description"])
-    logged = await running.state.get_question(qid)
-    assert logged is not None
+    logged = await eventually(lambda: running.state.get_question(qid))
     for sid in logged.source_ids:
         info = running.engine.find_source(sid)
         assert info is not None and info.source.label in text
@@ -57,10 +56,11 @@ async def test_feedback_is_stored_and_changeable(stub: DiscordStub, running: Run
     message, qid = await asked(stub)
     body = await (await stub.click(message, f"ask:vote:{qid}:up")).reply()
     assert body["flags"] & EPHEMERAL and "Thanks" in body["content"]
-    assert await running.state.feedback(qid) == {USER_ID: 1}
+    assert await eventually(lambda: running.state.feedback(qid)) == {USER_ID: 1}
     await (await stub.click(message, f"ask:vote:{qid}:down")).reply()
     await (await stub.click(message, f"ask:vote:{qid}:up", user_id=USER_ID + 1)).reply()
-    assert await running.state.feedback(qid) == {USER_ID: -1, USER_ID + 1: 1}
+    want = {USER_ID: -1, USER_ID + 1: 1}
+    assert await eventually(lambda: running.state.feedback(qid), lambda votes: votes == want) == want
     gaps = await running.state.gaps(running.bot.guilds[0].id)
     assert [g.question.id for g in gaps] == [qid] and gaps[0].downvotes == 1
 
@@ -77,13 +77,14 @@ async def test_buttons_work_after_restart(stub: DiscordStub, discord_config: Con
         body = await (await stub.click(message, f"ask:more:{qid}:5")).reply()
         assert len(body["embeds"]) >= 2
         await (await stub.click(message, f"ask:vote:{qid}:down")).reply()
-        assert await second.state.feedback(qid) == {USER_ID: -1}
+        assert await eventually(lambda: second.state.feedback(qid)) == {USER_ID: -1}
     finally:
         await second.stop()
 
 
 async def test_button_of_a_forgotten_answer_says_expired(stub: DiscordStub, running: Running) -> None:
     message, qid = await asked(stub)
+    await eventually(lambda: running.state.get_question(qid))  # logged (just after the reply)
     assert await running.state.prune(days=-1) == 1  # the retention period has passed
     for custom_id in (f"ask:more:{qid}:5", f"ask:sources:{qid}:0", f"ask:vote:{qid}:up"):
         body = await (await stub.click(message, custom_id)).reply()

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from discord_fixtures import SEEDS, Running, start_bot
+from discord_fixtures import SEEDS, Running, eventually, start_bot
 from discord_stub import (
     ADMINISTRATOR,
     APP_ID,
@@ -71,8 +71,11 @@ async def test_commands_are_hidden_by_default_permissions(stub: DiscordStub, run
 
 
 async def test_gaps_lists_unanswered_questions_for_moderators(stub: DiscordStub, running: Running) -> None:
-    await (await stub.ask("What is the best recipe for banana bread with walnuts?")).reply()
-    await (await stub.ask("When did the Worcester arrest happen?")).reply()
+    for question in ("What is the best recipe for banana bread with walnuts?", "When did the Worcester arrest happen?"):
+        inter = await stub.ask(question)
+        await inter.reply()
+        qid = int(inter.id)
+        await eventually(lambda qid=qid: running.state.get_question(qid))  # logged just after the reply
     body = await (await stub.slash("gaps", roles=(MOD_ROLE_ID,))).reply()
     assert body["flags"] & EPHEMERAL
     text = unescape(body["embeds"][0]["description"])

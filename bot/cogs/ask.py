@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.cogs import scope_of
 from bot.errors import APOLOGY, user_message
 from bot.render import NO_MENTIONS, Rendered, render_answer, text_message
+from bot.respond import respond, undeliverable
 from bot.views import answer_view
 
 if TYPE_CHECKING:
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Discord wants a first response within 3 s; past this we defer, then edit the reply.
-DEFER_AFTER_S = 2.0
+# Discord wants a first response within 3 s; past this we defer, then edit the reply. It
+# leaves the defer time for one retry should Discord fail it (bot/respond.py).
+DEFER_AFTER_S = 1.5
 MENTION_HELP = "Ask me a question after the mention, e.g. “@me When did the Worcester arrest happen?” — or use /ask."
 
 
@@ -85,7 +87,7 @@ class Ask(commands.Cog):
         try:
             reply = await asyncio.wait_for(asyncio.shield(work), DEFER_AFTER_S)
         except TimeoutError:
-            await interaction.response.defer(ephemeral=private, thinking=True)
+            await respond(interaction, interaction.response.defer, ephemeral=private, thinking=True)
             reply = await work
             try:
                 await interaction.edit_original_response(**reply.rendered.kwargs(), view=reply.view)
@@ -93,7 +95,13 @@ class Ask(commands.Cog):
                 self.log_question(interaction.id, question, interaction.guild_id, reply)
             return
         try:
-            await interaction.response.send_message(**reply.rendered.kwargs(), view=reply.view, ephemeral=private)
+            await respond(
+                interaction,
+                interaction.response.send_message,
+                **reply.rendered.kwargs(),
+                view=reply.view,
+                ephemeral=private,
+            )
         finally:
             self.log_question(interaction.id, question, interaction.guild_id, reply)
 
@@ -123,6 +131,10 @@ class Ask(commands.Cog):
         except discord.Forbidden:
             log.warning("Cannot answer a mention in channel %s: missing permissions", message.channel.id)
         except Exception as exc:
+            why = undeliverable(exc)
+            if why is not None:  # Discord's own trouble: anything more would be refused too
+                log.warning("Mention %s in channel %s: %s", message.id, message.channel.id, why)
+                return
             text = user_message(exc)
             if text is None:
                 log.exception("Answering a mention failed")

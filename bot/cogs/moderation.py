@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.cogs import moderator_only, ranges_enforced, scope_of, source_manager_only
 from bot.progress import BuildProgress
 from bot.render import NO_MENTIONS, render_gaps, render_summary, text_message
+from bot.respond import respond
 from index.models import EngineError
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class Moderation(commands.Cog):
     @moderator_only()
     async def gaps(self, interaction: discord.Interaction[Any], limit: app_commands.Range[int, 1, 50] = 15) -> None:
         rows = await self.bot.state.gaps(interaction.guild_id, limit)
-        await interaction.response.send_message(**render_gaps(rows).kwargs(), ephemeral=True)
+        await respond(interaction, interaction.response.send_message, **render_gaps(rows).kwargs(), ephemeral=True)
 
     @app_commands.command(name="reindex", description="Rebuild the index (the bot's owner: from the sources folder).")
     @app_commands.guild_only()
@@ -57,7 +58,7 @@ class Moderation(commands.Cog):
         operator) also reads the sources folder again, which changes the global sources."""
         from index.store import build_index, rebuild
 
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await respond(interaction, interaction.response.defer, ephemeral=True, thinking=True)
         if self._reindex_lock.locked():
             await self._say(interaction, "A reindex is already running; try again when it has finished.")
             return
@@ -88,7 +89,7 @@ class Moderation(commands.Cog):
     @app_commands.default_permissions(manage_messages=True)
     @moderator_only()
     async def summary(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await respond(interaction, interaction.response.defer, ephemeral=True, thinking=True)
         summary = await self.bot.engine.summary(topic, scope_of(interaction.guild_id))
         rendered = render_summary(summary)
         assert interaction.guild_id is not None and interaction.channel_id is not None

@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.cogs import SOURCE_ROLES, scope_of, source_manager_only
 from bot.progress import BuildProgress
 from bot.render import NO_MENTIONS, plain, render_audit, render_source, render_sources, text_message
+from bot.respond import respond
 from index.ingest import read_document
 from index.models import EngineError
 from index.store import add_source, audit_log, remove_source
@@ -46,7 +47,7 @@ class Sources(commands.Cog):
     @app_commands.describe(private="Only you see the list")
     async def sources(self, interaction: discord.Interaction[Any], private: bool = False) -> None:
         rendered = render_sources(self.bot.engine.sources(scope_of(interaction.guild_id)))
-        await interaction.response.send_message(**rendered.kwargs(), ephemeral=private)
+        await respond(interaction, interaction.response.send_message, **rendered.kwargs(), ephemeral=private)
 
     @source.command(name="show", description="Show one source's details and its first passages.")
     @app_commands.describe(label="The source's tag (e.g. S1), label or id")
@@ -54,14 +55,16 @@ class Sources(commands.Cog):
         scope = scope_of(interaction.guild_id)
         info = self.bot.engine.find_source(label, scope)
         if info is None:
-            await interaction.response.send_message(
-                text_message(f"No source matches “{label}”. Use /sources to see the labels."),
+            await respond(
+                interaction,
+                interaction.response.send_message,
+                content=text_message(f"No source matches “{label}”. Use /sources to see the labels."),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
         passages = self.bot.engine.source_passages(info.source.id, limit=FIRST_PASSAGES, scope=scope)
-        await interaction.response.send_message(**render_source(info, passages).kwargs())
+        await respond(interaction, interaction.response.send_message, **render_source(info, passages).kwargs())
 
     @show.autocomplete("label")
     async def label_autocomplete(
@@ -111,13 +114,15 @@ class Sources(commands.Cog):
     ) -> None:
         limit = self.bot.config.max_upload_bytes
         if file.size > limit:
-            await interaction.response.send_message(
-                text_message(f"{file.filename} is {file.size:,} bytes; the limit is {limit:,}."),
+            await respond(
+                interaction,
+                interaction.response.send_message,
+                content=text_message(f"{file.filename} is {file.size:,} bytes; the limit is {limit:,}."),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await respond(interaction, interaction.response.defer, ephemeral=True, thinking=True)
         scope = scope_of(interaction.guild_id)
         assert scope is not None
         progress = BuildProgress(interaction, f"Indexing {file.filename}")
@@ -153,7 +158,7 @@ class Sources(commands.Cog):
     @app_commands.default_permissions(administrator=True)
     @source_manager_only()
     async def remove(self, interaction: discord.Interaction[Any], source: str) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await respond(interaction, interaction.response.defer, ephemeral=True, thinking=True)
         scope = scope_of(interaction.guild_id)
         assert scope is not None
         progress = BuildProgress(interaction, "Rebuilding")
@@ -183,7 +188,7 @@ class Sources(commands.Cog):
         scope = scope_of(interaction.guild_id)
         assert scope is not None
         entries = await audit_log(self.bot.config.db_path, scope, LOG_ENTRIES)
-        await interaction.response.send_message(**render_audit(entries).kwargs(), ephemeral=True)
+        await respond(interaction, interaction.response.send_message, **render_audit(entries).kwargs(), ephemeral=True)
 
     @source.command(name="managers", description="Let a role add and remove this server's sources (or stop it).")
     @app_commands.describe(role="The role", allow="Allow it (default) or take the permission back")
@@ -197,8 +202,10 @@ class Sources(commands.Cog):
         roles = roles | {role.id} if allow else roles - {role.id}
         self.bot.state.note_setting(interaction.guild_id, SOURCE_ROLES, ",".join(str(r) for r in sorted(roles)))
         verb = "may now" if allow else "may no longer"
-        await interaction.response.send_message(
-            text_message(f"Members with the role {role.name} {verb} add and remove this server's sources."),
+        await respond(
+            interaction,
+            interaction.response.send_message,
+            content=text_message(f"Members with the role {role.name} {verb} add and remove this server's sources."),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

@@ -137,6 +137,7 @@ class QuoteBot(commands.Bot):
         # Buttons of answers sent before a restart keep working: their custom_id says everything.
         self.add_dynamic_items(*ANSWER_ITEMS)
         if self._engine is not None:
+            await self._engine.warm()
             # A version built elsewhere (the command line, another shard) is adopted within seconds.
             self._follow = asyncio.create_task(self._engine.follow(), name="follow-index")
 

@@ -117,6 +117,11 @@ class Engine:
         snapshot = await asyncio.to_thread(snapshot_of, stored)
         return cls(path, snapshot, ranking)
 
+    async def warm(self) -> None:
+        """Load the language data loaded on first use, off the event loop: a bot calls
+        this before serving, so no member's question pays for it or stalls the others."""
+        await asyncio.to_thread(self._snap.view(None).lexicon.language.warm)
+
     @classmethod
     def from_texts(cls, sources: Sequence[Source], texts: Mapping[str, str], lexicon: Lexicon | None = None) -> Engine:
         """An engine over sources already in memory (benchmarks, tests); not stored anywhere."""

@@ -63,7 +63,16 @@ class WordFrequencies:
         return self._zipf
 
     def zipf(self, word: str, lang: str = "en") -> float:
-        return float(self._load()(word, lang))
+        """English from the large list; other languages (only ever asked whether a word is
+        common there, zipf ≥ 3) from the small ones: the same answers, a tenth of the memory."""
+        return float(self._load()(word, lang, wordlist="best" if lang == "en" else "small"))
+
+    def warm(self, langs: Sequence[str], n: int) -> None:
+        """Load every list a question may need now. Loading decompresses in long C calls
+        that hold Python's lock: done mid-question it would stall a bot's event loop."""
+        for lang in langs:
+            self.zipf("the", lang)
+        self.common_words("en", n)
 
     def common_words(self, lang: str = "en", n: int = 40_000) -> tuple[str, ...]:
         """The ``n`` most frequent words, most frequent first (spelling candidates)."""
@@ -108,6 +117,13 @@ class Language:
     furniture: tuple[str, ...]  # furniture.yaml: page lines that are not content
     fingerprint: str
     frequencies: WordFrequencies = field(default_factory=WordFrequencies)
+
+    def warm(self) -> None:
+        """Load what is otherwise loaded on first use (word frequencies, ~2 s): for a
+        long-running process, before it serves anyone."""
+        from index.query import SPELLING_POOL
+
+        self.frequencies.warm(self.other_languages, SPELLING_POOL)
 
     @classmethod
     def load(cls, data_dir: Path = DATA) -> Language:

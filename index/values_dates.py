@@ -172,8 +172,16 @@ def _patterns(r: Rules) -> dict[str, re.Pattern[str]]:
         # in 2019 / since 2017 (a bare year)
         "year": re.compile(r"(?<![\d/$#.-])\b(?P<year>(?:19|20)\d\d)\b(?![\d/-]|\s*%|\s*\()"),
         "weekday": re.compile(rf"\b(?P<wd>{_alt([w for w in r.weekdays if len(w) > 3])})\b", re.I),
+        # 4 p.m. / 9:40pm / 9.40pm (British)
         "clock": re.compile(
-            r"\b(?P<h>\d{1,2})(?::(?P<min>\d\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])",
+            r"\b(?P<h>\d{1,2})(?:[:.](?P<min>[0-5]\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])",
+            re.I,
+        ),
+        # at 21:40 / around 07:15: a 24-hour clock, read only after a word of time, so scores
+        # ("won 21:19") and verse numbers ("John 3:16") are not times
+        "clock24": re.compile(
+            r"\b(?P<at>at|around|about|approximately|by|until|till|before|after|from|to|since)\s+"
+            r"(?<![\d:.])\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?![:.]?\d|\s*(?:a\.?m|p\.?m))",
             re.I,
         ),
         "tod": re.compile(rf"\b(?P<tod>{_alt(list(r.times_of_day))})\b", re.I),
@@ -292,6 +300,12 @@ def _extract_dates(reader: DateReader, sentence: str) -> list[DateValue]:
         if int(m["h"]) <= 12:
             times.append((m.start(), (h_f, h_f + 1.0), m.group()))
             taken.append(m.span())
+    for m in p["clock24"].finditer(text):
+        if not free(*m.span("h")):
+            continue
+        h_f = int(m["h"]) + int(m["min"]) / 60
+        times.append((m.start("h"), (h_f, h_f + 1.0), text[m.start("h") : m.end()]))
+        taken.append((m.start("h"), m.end()))
     for m in p["tod"].finditer(text):
         if free(*m.span()):
             a, b = r.times_of_day[m["tod"].lower()]

@@ -94,6 +94,25 @@ def test_times_of_day() -> None:
     assert not dates_compatible(evening, other_day)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "hour"),
+    [
+        ("The surge happened shortly after 9.40pm.", 21 + 40 / 60),
+        ("At approximately 21:40, a build-up of people formed.", 21 + 40 / 60),
+        ("The road reopened at 07:15 on Sunday.", 7.25),
+        ("Police arrived at 9:05 a.m.", 9 + 5 / 60),
+    ],
+)
+def test_clock_times_in_british_and_24_hour_forms(sentence: str, hour: float) -> None:
+    hours = one_date(sentence).hours
+    assert hours is not None and hours[0] == pytest.approx(hour)
+
+
+@pytest.mark.parametrize("sentence", ["As John 3:16 says, love one another.", "They won 21:19 at home.", "A 2:1 mix."])
+def test_scores_ratios_and_verses_are_not_times(sentence: str) -> None:
+    assert all(v.hours is None for v in extract_dates(sentence))
+
+
 def test_since_and_short_years() -> None:
     v = one_date("Essex County's elected sheriff since 2017, Coppinger")
     assert v.since and v.year == 2017

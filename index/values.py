@@ -168,6 +168,8 @@ _SKIP_AFTER = re.compile(
 )
 _YEAR = re.compile(r"(?:19|20)\d\d$")
 _APPOSITIVE_AGE = re.compile(r"[A-Z][a-z]+,\s*$")
+# A fact-box line ends in its figure: "- Homes disconnected across town: 212", "Arrests: 4".
+_LABEL_BEFORE = re.compile(r"(?:^|[-*•|]\s*)(?P<label>[a-z][a-z' -]{0,60}):\s*$")
 _WORDS = re.compile(r"[a-z][a-z'-]*")
 _ARTICLE = re.compile(r"\b(?:a|an|another|one other|one|his|her|their)\s")
 
@@ -513,10 +515,24 @@ class FactReader:
                 else:
                     anchor = float(sum(parts))
             noun = self._noun_after(after, focus_nouns)
+            if not noun and not after.strip(" .;"):
+                noun = self._label_noun(low[: m.start()], focus_nouns)
             word = m["hedge"] if m["hedge"] and hedge != "magnitude" and not m["plus"] else ""
             out.append((m.start(), CountValue(m.group().strip(), anchor, hedge, noun, aggregate, label, word)))
         out.sort(key=lambda x: x[0])
         return [v for _, v in out]
+
+    def _label_noun(self, before: str, focus_nouns: Sequence[str]) -> str:
+        """The counted noun of a fact-box label ending in a colon: its first word that is a
+        person noun or the question's, else its first word."""
+        m = _LABEL_BEFORE.search(before)
+        if m is None:
+            return ""
+        ws = [w for w in _WORDS.findall(m["label"]) if self.tokenizer.tokens(w)]  # no "the", "of"
+        for w in ws:
+            if w in self.rules.person_nouns or any(self.same_word(w, f) for f in focus_nouns):
+                return w
+        return ws[0] if ws else ""
 
     def noun_matches(self, value_noun: str, wanted: Sequence[str], verb_terms: Sequence[str] = ()) -> bool:
         """Does a counted noun count what the question counts?

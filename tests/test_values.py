@@ -113,6 +113,19 @@ def test_scores_ratios_and_verses_are_not_times(sentence: str) -> None:
     assert all(v.hours is None for v in extract_dates(sentence))
 
 
+@pytest.mark.parametrize(
+    ("line", "noun"),
+    [
+        ("- Homes disconnected across town: 212", "homes"),
+        ("Arrests at Tanner Street: 3", "arrests"),
+        ("The score: 3", "score"),
+    ],
+)
+def test_a_fact_box_line_counts_what_its_label_names(line: str, noun: str) -> None:
+    (value,) = FACTS.counts(line)
+    assert value.noun == noun
+
+
 def test_since_and_short_years() -> None:
     v = one_date("Essex County's elected sheriff since 2017, Coppinger")
     assert v.since and v.year == 2017

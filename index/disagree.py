@@ -508,6 +508,8 @@ def count_values(job: _Job) -> list[Found[CountValue]]:
     """Figures for the counted noun, near the question's verb in the same sentence."""
     slot = job.slot
     out: list[Found[CountValue]] = []
+    # "How many were arrested at the second protest?" asks about the later event itself.
+    later_asked = job.facts.opens_other_event(job.q.text)
     for c in job.contexts:
         if c.text.lstrip().startswith("|"):
             continue  # table rows: a column's figure is not a sentence's
@@ -516,13 +518,21 @@ def count_values(job: _Job) -> list[Found[CountValue]]:
             continue
         if slot.verbs and not (set(slot.verbs) & c.terms):
             continue
+        if not later_asked and job.facts.opens_other_event(_told_so_far(c)):
+            continue  # the figures of "a second confrontation" are not the first one's
         for v in job.facts.counts(c.text, slot.nouns):
-            if not job.facts.noun_matches(v.noun, slot.nouns, slot.verbs):
+            if v.increment or not job.facts.noun_matches(v.noun, slot.nouns, slot.verbs):
                 continue
             if slot.verbs and not job.facts.near_verb(c.text, v, slot.verbs, COUNT_WINDOW):
                 continue
             out.append(Found(v, c, rel))
     return out
+
+
+def _told_so_far(c: Context) -> str:
+    """The passage up to the end of this sentence."""
+    at = c.passage_text.find(c.text)
+    return c.passage_text[: at + len(c.text)] if at >= 0 else c.text
 
 
 def compare_counts(job: _Job) -> list[Disagreement]:

@@ -53,6 +53,10 @@ class Rules:
     hedges: Mapping[str, tuple[str, ...]]
     hedge_suffix_more: tuple[str, ...]
     aggregate_cues: tuple[str, ...]
+    increment_after: tuple[str, ...]
+    increment_before: tuple[str, ...]
+    other_event_cues: tuple[str, ...]
+    time_units: frozenset[str]
     person_nouns: frozenset[str]
     generic_person_nouns: frozenset[str]
     officer_nouns: frozenset[str]
@@ -92,6 +96,10 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         hedges={k: _strs(v) for k, v in (raw.get("hedges") or {}).items()},
         hedge_suffix_more=_strs(raw.get("hedge_suffix_more")),
         aggregate_cues=_strs(raw.get("aggregate_cues")),
+        increment_after=_strs(raw.get("increment_after")),
+        increment_before=_strs(raw.get("increment_before")),
+        other_event_cues=_strs(raw.get("other_event_cues")),
+        time_units=frozenset(_strs(raw.get("time_units"))),
         person_nouns=frozenset(_strs(raw.get("person_nouns"))),
         generic_person_nouns=frozenset(_strs(raw.get("generic_person_nouns"))),
         officer_nouns=frozenset(_strs(raw.get("officer_nouns"))),
@@ -133,6 +141,7 @@ class CountValue:
     aggregate: bool = False  # a total over several incidents ("totaling 10 arrests")
     label: str = ""  # for magnitudes: the word ("dozens")
     hedge_word: str = ""  # as written ("at least"); "" when none or implied by "+"
+    increment: bool = False  # adds to a figure given before ("two more people")
 
     def display(self) -> str:
         """ "2 people", "about 40 protesters", "dozens of people", "more than 12 arrests"."""
@@ -406,6 +415,9 @@ class FactReader:
         self._month_before = re.compile(rf"\b(?:{months})\.?\s*$")
         self._month_after = re.compile(rf"(?:{months})\b")
         self._more_after = re.compile(rf"(?:{_alt(r.hedge_suffix_more)})\b")
+        self._increment_after = re.compile(rf"(?:{_alt(r.increment_after)})\b(?!\s+than\b)")
+        self._increment_before = re.compile(rf"\b(?:{_alt(r.increment_before)})\s*$")
+        self._other_event = re.compile(rf"\b(?:{_alt(r.other_event_cues)})\s+(?P<noun>[a-z]+)")
         item = (
             rf"(?:a|an|another|one other|one|his|her|their)\s+(?:[a-z'-]+\s+){{0,2}}?"
             rf"(?:\d+-year-old|{_alt(r.person_nouns)})\b"
@@ -518,9 +530,24 @@ class FactReader:
             if not noun and not after.strip(" .;"):
                 noun = self._label_noun(low[: m.start()], focus_nouns)
             word = m["hedge"] if m["hedge"] and hedge != "magnitude" and not m["plus"] else ""
-            out.append((m.start(), CountValue(m.group().strip(), anchor, hedge, noun, aggregate, label, word)))
+            increment = bool(self._increment_after.match(after) or self._increment_before.search(low[: m.start()]))
+            value = CountValue(m.group().strip(), anchor, hedge, noun, aggregate, label, word, increment)
+            out.append((m.start(), value))
         out.sort(key=lambda x: x[0])
         return [v for _, v in out]
+
+    def opens_other_event(self, text: str) -> bool:
+        """Does ``text`` start telling of a later or separate event ("a second confrontation
+        broke out", "in a separate incident")? A person or a time after the cue does not."""
+        r = self.rules
+        for m in self._other_event.finditer(clean(text).lower()):
+            noun = m["noun"]
+            if noun in r.person_nouns or noun in r.officer_nouns or noun in r.time_units or noun in r.number_words:
+                continue
+            if noun.isdigit() or not self.tokenizer.tokens(noun):  # "another of", "a second and"
+                continue
+            return True
+        return False
 
     def _label_noun(self, before: str, focus_nouns: Sequence[str]) -> str:
         """The counted noun of a fact-box label ending in a colon: its first word that is a

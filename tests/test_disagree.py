@@ -206,6 +206,25 @@ def test_totals_are_not_compared_with_one_incident() -> None:
     assert notes("how many protesters got arrested during the ICE operations?", quotes, SOURCES) == ()
 
 
+@pytest.mark.parametrize(
+    "later",
+    [
+        "A week later, a second confrontation broke out at the courthouse in Boston. Two people were arrested.",
+        "In a separate incident in Boston the next day, two people were arrested.",
+        "At the protest in Boston, two more people were arrested.",
+    ],
+)
+def test_a_later_events_figures_and_increments_are_not_the_events(later: str) -> None:
+    quotes = [
+        made_quote("S1", "Four people were arrested at the protest in Boston."),
+        made_quote("S2", "Police said four people were arrested at the Boston protest."),
+        made_quote("S3", later),
+    ]
+    assert notes("How many people were arrested at the protest in Boston?", quotes, MADE) == ()
+    other = [*quotes[:2], made_quote("S3", "At the protest in Boston, two people were arrested.")]
+    assert facets(notes("How many people were arrested at the protest in Boston?", other, MADE)) == ["count"]
+
+
 def test_agreeing_claims_and_unasked_slots() -> None:
     quotes = [
         seed_quote("S1", "federal law makes it a crime to obstruct or interfere with ICE agents"),

@@ -126,6 +126,17 @@ def test_a_fact_box_line_counts_what_its_label_names(line: str, noun: str) -> No
     assert value.noun == noun
 
 
+def test_increments_and_later_events() -> None:
+    assert FACTS.counts("Two more people were arrested.")[0].increment
+    assert FACTS.counts("Police arrested another 3 people.")[0].increment
+    assert not FACTS.counts("More than 40 people gathered.")[0].increment
+    assert not FACTS.counts("Two people were arrested.")[0].increment
+    assert FACTS.opens_other_event("A week later, a second confrontation broke out at the courthouse.")
+    assert FACTS.opens_other_event("In a separate incident, police arrested a man.")
+    assert not FACTS.opens_other_event("A second woman was detained, and another 2 people ran.")
+    assert not FACTS.opens_other_event("They came back another day, for the third time.")
+
+
 def test_since_and_short_years() -> None:
     v = one_date("Essex County's elected sheriff since 2017, Coppinger")
     assert v.since and v.year == 2017

@@ -732,9 +732,11 @@ def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, .
     ]
     i = 0
     noun_phrase: list[str] = []
+    active = False
     while i < len(ws) and ws[i] not in _AUX:
         if noun_phrase and (ws[i].endswith("ed") or ws[i] in _PAST):
-            break  # "how many protesters gathered": no auxiliary before the verb
+            active = True  # "how many protesters gathered": no auxiliary before the verb
+            break
         noun_phrase.append(ws[i])
         i += 1
     while i < len(ws) and ws[i] in _AUX:
@@ -743,6 +745,8 @@ def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, .
     while i < len(ws) and ws[i] not in _PREP:
         verb_phrase.append(ws[i])
         i += 1
+        if active and not (i < len(ws) and ws[i] in _PARTICLES):
+            break  # "people surrounded the agents": what follows the verb is its object
     nouns = tuple(noun_phrase[-1:])
     verb = [w for w in verb_phrase if w not in _LIGHT_VERBS and w not in _PARTICLES][-1:]
     if not verb:  # a phrasal verb ("taken away", "picked up"): its verb, light or not

@@ -107,3 +107,19 @@ async def test_summary_quotes_are_verbatim_and_unique(engine: Engine) -> None:
             assert engine.source_text(q.source_id)[q.start : q.end] == q.text
             assert (q.source_id, q.start) not in seen
             seen.add((q.source_id, q.start))
+
+
+@pytest.mark.parametrize(
+    ("question", "noun", "verb"),
+    [
+        ("How many people surrounded the federal agents in Worcester?", "people", "surrounded"),
+        ("how many protesters blocked the ICE vehicle", "protesters", "blocked"),
+        ("How many people were arrested in Worcester?", "people", "arrested"),
+        ("how many people got picked up by ice", "people", "picked"),
+    ],
+)
+async def test_a_count_question_counts_its_noun_by_its_verb_not_the_object(
+    engine: Engine, question: str, noun: str, verb: str
+) -> None:
+    slot = engine.parse(question).slot
+    assert slot is not None and slot.focus == (noun, verb)

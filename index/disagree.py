@@ -38,6 +38,7 @@ GENERIC_SHARE = 0.3  # a term in this share of the passages says little about wh
 COUNT_WINDOW = 4  # words between a figure and the verb it counts for
 DATE_SHARE = 0.5  # a date's sentence must carry this share of the question's subject
 PLACE_SHARE = 0.6  # and a place's sentence this share
+LOOSE_PENALTY = 1.0  # an answer offered, found without the question's words, ranks below one with them
 
 
 class Facet(StrEnum):
@@ -136,23 +137,24 @@ def _one(
     if slot is None or not evidence:
         return []
     handler = _HANDLERS.get(slot.kind)
-    if handler is None:
+    if handler is None and not q.alternatives:
         return []
     contexts = build_contexts(evidence, lexicon)
     if len({c.source_id for c in contexts}) < 2:
         return []
-    # A year in a "when" question is part of what is asked ("which month in 2025"), not its subject.
-    years = {t for a in q.anchors if a.kind is AnchorKind.YEAR for t in a.terms}
-    if slot.kind is SlotKind.DATE:  # "saturday or sunday? the 13th or 14th?" are guesses at the answer
-        years |= {t for t in q.terms if _CALENDAR_WORD.match(t) or t in lexicon.facts.rules.weekdays}
-    else:
-        years = set()
-    terms = [t for t in q.key_terms if t not in slot.speaker and t not in q.context and t not in years]
+    # The answers a question offers ("a man or a woman?") are guesses, not its subject; so
+    # is a year in a "when" question ("which month in 2025"), and its calendar words.
+    guesses = {t for a in q.alternatives for t in a.terms}
+    if slot.kind is SlotKind.DATE:
+        guesses |= {t for a in q.anchors if a.kind is AnchorKind.YEAR for t in a.terms}
+        guesses |= {t for t in q.terms if _CALENDAR_WORD.match(t) or t in lexicon.facts.rules.weekdays}
+    terms = [t for t in q.key_terms if t not in slot.speaker and t not in q.context and t not in guesses]
     key = tuple(t for t in terms if not generic(t))
     gen = tuple(t for t in terms if generic(t))
     job = _Job(q, slot, contexts, tags, lexicon.facts, lexicon, key, gen)
     try:
-        return handler(job)
+        found = handler(job) if handler is not None else []
+        return found or compare_alternatives(job)
     except Exception:  # a detector bug must never break an answer
         log.exception("disagreement detection failed for %r", q.text)
         return []
@@ -499,6 +501,41 @@ def _year_for(
 
 def _all_apart(values: Sequence[DateValue]) -> bool:
     return all(not dates_compatible(a, b) for i, a in enumerate(values) for b in values[i + 1 :])
+
+
+# --- alternatives -----------------------------------------------------------------------
+
+
+def compare_alternatives(job: _Job) -> list[Disagreement]:
+    """ "Was it a man or a woman?": each source's most relevant sentence that names exactly
+    one of the answers offered; a note when sources name different ones."""
+    alts = job.q.alternatives
+    if len(alts) < 2:
+        return []
+    best: dict[str, Found[int]] = {}
+    # The rest of the question is often only a verb ("that ice took"): a sentence of a
+    # source's best passage counts too, below one that carries the question's words.
+    loose = replace(job, key=(), generic=())
+    for c in job.contexts:
+        rel = relevance(c, job)
+        if rel is None:
+            fallback = relevance(c, loose)
+            rel = None if fallback is None else fallback - LOOSE_PENALTY
+        if rel is None:
+            continue
+        named = [i for i, a in enumerate(alts) if set(a.terms) <= c.terms]
+        if len(named) != 1:
+            continue  # neither, or both ("a man and a woman")
+        if c.source_id not in best or rel > best[c.source_id].relevance:
+            best[c.source_id] = Found(named[0], c, rel)
+    groups = []
+    for i, a in enumerate(alts):
+        ids = _order_ids([sid for sid, f in best.items() if f.value == i], job.tags)
+        if ids:
+            groups.append(Group(a.text, ids, evidence=_evidence(best, ids)))
+    if len(groups) < 2:
+        return []
+    return [render(Facet.CLAIM, "Sources give different answers", groups, job.tags)]
 
 
 # --- counts -----------------------------------------------------------------------------

@@ -114,6 +114,14 @@ class Slot:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternative:
+    """One answer a question offers to choose from ("a man or a woman?")."""
+
+    text: str  # as the question words it
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedQuestion:
     """A question as every stage of answering sees it."""
 
@@ -131,6 +139,7 @@ class ParsedQuestion:
     roles: tuple[str, ...] = ()  # titles named ("sheriff")
     context: tuple[str, ...] = ()  # terms of a framing clause ("when they showed up"): not the claim
     parts: tuple[ParsedQuestion, ...] = field(default=())  # each question of a message with several
+    alternatives: tuple[Alternative, ...] = ()  # "was it a man or a woman": the answers it offers
 
     @property
     def weight(self) -> dict[str, float]:
@@ -312,6 +321,43 @@ def parse(question: str, lexicon: Lexicon, index: SearchIndex) -> ParsedQuestion
     return replace(whole, parts=tuple(parts))
 
 
+_OR = re.compile(r"\s+or\s+")
+_ARTICLES = frozenset({"a", "an", "the"})
+MAX_ALTERNATIVE_WORDS = 2  # "eureka street or eureka terrace"
+
+
+def _alternatives(corrected: str, lex: Lexicon) -> tuple[Alternative, ...]:
+    """The answers a question offers ("a man or a woman", "saturday or sunday"): content
+    words either side of "or", as many on the left as on the right. "or nah", "or not"
+    and whole clauses ("or did someone stop it") offer none."""
+    tok = lex.tokenizer
+    low = normalize(corrected)
+    for m in _OR.finditer(low):
+        left = [w.surface for w in words(low[: m.start()])]
+        right = [w.surface for w in words(low[m.end() :])]
+        while right and right[0] in _ARTICLES:
+            right = right[1:]
+        taken: list[str] = []
+        for w in right[:MAX_ALTERNATIVE_WORDS]:
+            if not tok.tokens(w) or w in lex.language.filler:
+                break
+            taken.append(w)
+        if left and left[-1] in _ARTICLES:
+            left = left[:-1]
+        before: list[str] = []
+        for w in reversed(left):
+            if len(before) == len(taken) or not tok.tokens(w) or w in lex.language.filler:
+                break
+            before.insert(0, w)
+        if not taken or len(before) != len(taken):
+            continue
+        a, b = " ".join(before), " ".join(taken)
+        ta, tb = tuple(tok.tokens(a)), tuple(tok.tokens(b))
+        if ta and tb and ta != tb:
+            return (Alternative(a, ta), Alternative(b, tb))
+    return ()
+
+
 def _split_parts(text: str) -> list[str]:
     """The questions of one message: at "?" and at "and"/"also" before a question word."""
     out: list[str] = []
@@ -405,6 +451,7 @@ def _parse_part(text: str, ctx: _Context) -> ParsedQuestion:
         places=places,
         roles=roles,
         context=context,
+        alternatives=_alternatives(corrected, lex),
     )
 
 

@@ -225,6 +225,20 @@ def test_a_later_events_figures_and_increments_are_not_the_events(later: str) ->
     assert facets(notes("How many people were arrested at the protest in Boston?", other, MADE)) == ["count"]
 
 
+def test_a_choice_the_question_offers_is_noted_when_sources_choose_differently() -> None:
+    quotes = [
+        made_quote("S1", "In Boston, agents detained a man outside the bakery."),
+        made_quote("S2", "Agents detained a woman outside a Boston bakery on Tuesday."),
+        made_quote("S3", "Witnesses in Boston said agents detained a woman and left."),
+    ]
+    (note,) = notes("was it a man or a woman that they detained in boston??", quotes, MADE)
+    assert note.facet == "claim" and note.note == "Sources give different answers: man [S1] · woman [S2, S3]"
+    agree = [quotes[1], quotes[2], made_quote("S1", "In Boston a woman was detained outside the bakery.")]
+    assert notes("was it a man or a woman that they detained in boston??", agree, MADE) == ()
+    both = [quotes[1], made_quote("S1", "In Boston agents detained a man and a woman.")]
+    assert notes("was it a man or a woman that they detained in boston??", both, MADE) == ()
+
+
 def test_agreeing_claims_and_unasked_slots() -> None:
     quotes = [
         seed_quote("S1", "federal law makes it a crime to obstruct or interfere with ICE agents"),

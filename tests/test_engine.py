@@ -123,3 +123,17 @@ async def test_a_count_question_counts_its_noun_by_its_verb_not_the_object(
 ) -> None:
     slot = engine.parse(question).slot
     assert slot is not None and slot.focus == (noun, verb)
+
+
+@pytest.mark.parametrize(
+    ("question", "offered"),
+    [
+        ("wait was it a man or a woman that ice took?? seen both", ("man", "woman")),
+        ("what street was it on, eureka street or eureka terrace?", ("eureka street", "eureka terrace")),
+        ("did they have a warrant or not", ()),
+        ("did harrowgate pause the shutoffs or nah", ()),
+        ("did the sound cut out or did someone stop it", ()),
+    ],
+)
+async def test_the_answers_a_question_offers(engine: Engine, question: str, offered: tuple[str, ...]) -> None:
+    assert tuple(a.text for a in engine.parse(question).alternatives) == offered

@@ -36,6 +36,7 @@ from index.store import (
     current_version,
     ensure_schema,
     load_index,
+    meta_value,
     rebuild,
 )
 
@@ -180,12 +181,8 @@ async def _passages(db: aiosqlite.Connection, version: int | None) -> int:
 
 
 async def _int_meta(db: aiosqlite.Connection, key: str) -> int | None:
-    try:
-        async with db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
-            row = await cur.fetchone()
-    except sqlite3.OperationalError:
-        return None
-    return int(row[0]) if row else None
+    value = await meta_value(db, key)
+    return None if value is None else int(value)
 
 
 # --- backup --------------------------------------------------------------------------------
@@ -298,9 +295,7 @@ async def restore(db_path: Path | str, backup_path: Path | str, *, actor: str = 
         try:
             await ensure_schema(db)
             entries = tuple(await catalog(db))
-            async with db.execute("SELECT value FROM meta WHERE key = 'profile'") as cur:
-                row = await cur.fetchone()
-            profile = CorpusProfile.from_json(row[0] if row else None)
+            profile = CorpusProfile.from_json(await meta_value(db, "profile"))
         finally:
             await db.close()
         health = (await check(live)).health

@@ -253,7 +253,7 @@ async def _check_ours(db: aiosqlite.Connection, path: Path, *, fresh: bool) -> N
 
 async def ensure_schema(db: aiosqlite.Connection) -> None:
     """Create the tables, or bring a database written by an earlier version up to date."""
-    stored = await _meta(db, "schema_version")
+    stored = await meta_value(db, "schema_version")
     if stored is not None and int(stored) > SCHEMA_VERSION:
         raise DatabaseError(f"this database was written by a newer version of the bot (schema {stored}); upgrade")
     if stored is not None and int(stored) < SCHEMA_VERSION:
@@ -453,7 +453,7 @@ async def rebuild(
     try:
         await ensure_schema(db)
         for _attempt in range(BUILD_ATTEMPTS):
-            revision = await _meta(db, "catalog_revision")
+            revision = await meta_value(db, "catalog_revision")
             old = await catalog(db)
             concrete = await asyncio.to_thread(change, old) if callable(change) else change
             entries = concrete.apply(old)
@@ -463,7 +463,7 @@ async def rebuild(
             built = await asyncio.to_thread(_analyze_all, entries, base, cached, progress)
             await db.execute("BEGIN IMMEDIATE")
             try:
-                if await _meta(db, "catalog_revision") != revision:
+                if await meta_value(db, "catalog_revision") != revision:
                     await db.rollback()
                     log.info("the catalog changed during the build; building again")
                     continue
@@ -629,7 +629,7 @@ async def _write(
         "INSERT INTO audit(at, actor, scope, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
         [(now, *a) for a in change.audit],
     )
-    revision = int(await _meta(db, "catalog_revision") or 0) + 1
+    revision = int(await meta_value(db, "catalog_revision") or 0) + 1
     await _set_meta(
         db,
         current_version=str(version),
@@ -657,7 +657,7 @@ async def _cached_analyses(db: aiosqlite.Connection, hashes: Sequence[str], lexi
     return out
 
 
-async def _meta(db: aiosqlite.Connection, key: str) -> str | None:
+async def meta_value(db: aiosqlite.Connection, key: str) -> str | None:
     try:
         async with db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
             row = await cur.fetchone()
@@ -674,7 +674,7 @@ async def _set_meta(db: aiosqlite.Connection, **values: str) -> None:
 
 
 async def _stored_profile(db: aiosqlite.Connection) -> CorpusProfile:
-    return CorpusProfile.from_json(await _meta(db, "profile"))
+    return CorpusProfile.from_json(await meta_value(db, "profile"))
 
 
 # --- adding and removing one source --------------------------------------------------------
@@ -821,7 +821,7 @@ async def load_index(db_path: Path | str) -> StoredIndex:
     db = await connect(path, write=False)
     try:
         version = await current_version(db)
-        stored_schema = await _meta(db, "schema_version")
+        stored_schema = await meta_value(db, "schema_version")
         if version is None or stored_schema is None or int(stored_schema) < SCHEMA_VERSION:
             raise NoIndex(f"no index at {path}: build one with `python -m bot index`")
         # One read transaction so all rows come from the same version.
@@ -841,7 +841,7 @@ async def load_index(db_path: Path | str) -> StoredIndex:
             passage_rows = await cur.fetchall()
         async with db.execute("SELECT scope, name, data FROM index_blobs WHERE version = ?", (version,)) as cur:
             blob_rows = await cur.fetchall()
-        profile = CorpusProfile.from_json(await _meta(db, "profile"))
+        profile = CorpusProfile.from_json(await meta_value(db, "profile"))
         await db.rollback()
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: cannot read the index ({exc})") from exc

@@ -12,34 +12,17 @@ from pathlib import Path
 
 import aiosqlite
 import pytest
+from articles import article, catalog_keys
 
 from index import store
 from index.engine import Engine
-from index.ingest import Document, read_document
 from index.maintenance import Health, backup, check, restore
 from index.models import DatabaseError
-from index.store import AddPlan, add_source, audit_log, catalog, connect, read_version, rebuild
+from index.store import AddPlan, add_source, audit_log, read_version, rebuild
 
 ROOT = Path(__file__).resolve().parent.parent
 GUILD = "111"
 PAGE = 4096
-ARTICLE = (
-    "Agents Return to Lynn\n"
-    "ICE agents returned to Lynn on June 2, 2025, and detained two men outside a bakery on Union Street.\n"
-    "Essex County Sheriff Kevin Coppinger said the agents did not notify his office before the arrests.\n"
-)
-
-
-def _doc(name: str = "lynn.txt", text: str = ARTICLE) -> Document:
-    return read_document(name, text.encode())
-
-
-async def _keys(db_path: Path) -> list[tuple[str, str, str]]:
-    db = await connect(db_path, write=False)
-    try:
-        return [(e.source.scope, e.source.id, e.source.content_hash) for e in await catalog(db)]
-    finally:
-        await db.close()
 
 
 def _corrupt_pages(path: Path) -> None:
@@ -68,8 +51,8 @@ async def test_a_backup_taken_while_answering_restores_the_sources_to_a_running_
     saved = tmp_path / "saved.db"
     report = await backup(db_copy, saved)
     assert report.sources == 5 and (await check(saved)).ok
-    before = await _keys(db_copy)
-    added = await add_source(db_copy, _doc(), scope=GUILD, actor="admin")
+    before = await catalog_keys(db_copy)
+    added = await add_source(db_copy, article(), scope=GUILD, actor="admin")
     assert await engine.reload()
     assert any(s.source.id == added.source.id for s in engine.sources(GUILD))
     question = "agents at a bakery on Union Street in Lynn?"
@@ -79,7 +62,7 @@ async def test_a_backup_taken_while_answering_restores_the_sources_to_a_running_
     restored = await restore(db_copy, saved)
 
     assert restored.sources == 5 and not restored.replaced_file
-    assert await _keys(db_copy) == before
+    assert await catalog_keys(db_copy) == before
     new_version = await read_version(db_copy)
     assert version is not None and new_version is not None and new_version > version
     assert await engine.reload()  # a running bot adopts the restore as any other rebuild
@@ -92,7 +75,7 @@ async def test_a_backup_taken_while_answering_restores_the_sources_to_a_running_
 
 async def test_a_backup_during_a_rebuild_is_whole(db_copy: Path, tmp_path: Path) -> None:
     saved = tmp_path / "saved.db"
-    built, _ = await asyncio.gather(rebuild(db_copy, AddPlan(_doc(), GUILD)), backup(db_copy, saved))
+    built, _ = await asyncio.gather(rebuild(db_copy, AddPlan(article(), GUILD)), backup(db_copy, saved))
     after = await check(saved)
     assert (await check(db_copy)).index_version == built.version
     assert after.ok, after.problems
@@ -122,11 +105,11 @@ async def test_a_bad_backup_changes_nothing(db_copy: Path, tmp_path: Path, damag
     else:
         await backup(db_copy, bad)
         (_corrupt_pages if damage == "pages" else _truncate)(bad)
-    before = (db_copy.read_bytes(), await _keys(db_copy), await read_version(db_copy))
+    before = (db_copy.read_bytes(), await catalog_keys(db_copy), await read_version(db_copy))
     with pytest.raises(DatabaseError, match="not a usable backup") as caught:
         await restore(db_copy, bad)
     assert "\n" not in str(caught.value)
-    assert (db_copy.read_bytes(), await _keys(db_copy), await read_version(db_copy)) == before
+    assert (db_copy.read_bytes(), await catalog_keys(db_copy), await read_version(db_copy)) == before
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("index.db")) == ["bad.db"]
 
 
@@ -175,7 +158,7 @@ async def test_a_database_from_a_newer_bot_is_reported_and_not_written(db_copy: 
     assert any("newer version" in p for p in (await check(db_copy)).problems)
     before = await read_version(db_copy)
     with pytest.raises(DatabaseError, match="newer version"):
-        await rebuild(db_copy, AddPlan(_doc()))
+        await rebuild(db_copy, AddPlan(article()))
     assert await read_version(db_copy) == before
 
 
@@ -238,10 +221,10 @@ async def test_a_locked_database_fails_a_build_in_one_line_and_still_answers(
     async with aiosqlite.connect(db_copy) as holder:
         await holder.execute("BEGIN IMMEDIATE")  # another writer (a backup tool, a long import)
         with pytest.raises(DatabaseError, match="locked") as caught:
-            await asyncio.wait_for(rebuild(db_copy, AddPlan(_doc())), timeout=30)
+            await asyncio.wait_for(rebuild(db_copy, AddPlan(article())), timeout=30)
         assert "\n" not in str(caught.value)
         engine = await Engine.open(db_copy)  # readers are not blocked by a writer
         assert (await engine.ask("who is the sheriff?")).quotes
         await holder.rollback()
     assert await read_version(db_copy) == before
-    assert (await rebuild(db_copy, AddPlan(_doc()))).version != before
+    assert (await rebuild(db_copy, AddPlan(article()))).version != before

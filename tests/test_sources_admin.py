@@ -13,37 +13,21 @@ from pathlib import Path
 
 import aiosqlite
 import pytest
+from articles import ARTICLE, article, catalog_keys
 
 from index import store
 from index.engine import Engine
-from index.ingest import Document, read_document
+from index.ingest import read_document
 from index.models import DatabaseError, SourceError
-from index.store import add_source, build_index, catalog, connect, load_index, remove_source
+from index.store import add_source, build_index, load_index, remove_source
 
 ROOT = Path(__file__).resolve().parent.parent
 GUILD_A = "111"
 GUILD_B = "222"
-ARTICLE = (
-    "Agents Return to Lynn\n"
-    "ICE agents returned to Lynn on June 2, 2025, and detained two men outside a bakery on Union Street.\n"
-    "Essex County Sheriff Kevin Coppinger said the agents did not notify his office before the arrests.\n"
-)
-
-
-def _doc(name: str = "lynn.txt", text: str = ARTICLE) -> Document:
-    return read_document(name, text.encode())
-
-
-async def _catalog(db: Path) -> list[tuple[str, str, str]]:
-    conn = await connect(db, write=False)
-    try:
-        return [(e.source.scope, e.source.id, e.source.content_hash) for e in await catalog(conn)]
-    finally:
-        await conn.close()
 
 
 async def test_a_server_sees_its_own_sources_and_no_other_server_does(db_copy: Path) -> None:
-    added = await add_source(db_copy, _doc(), scope=GUILD_A, actor="admin-a")
+    added = await add_source(db_copy, article(), scope=GUILD_A, actor="admin-a")
     assert added.passages >= 1 and added.report.analysed == 1  # only the new source was analysed
     engine = await Engine.open(db_copy)
     mine = await engine.ask("What happened on Union Street in Lynn?", scope=GUILD_A)
@@ -59,13 +43,13 @@ async def test_a_server_sees_its_own_sources_and_no_other_server_does(db_copy: P
 
 
 async def test_another_server_cannot_remove_it_nor_a_global_source(db_copy: Path) -> None:
-    added = await add_source(db_copy, _doc(), scope=GUILD_A)
-    before = await _catalog(db_copy)
+    added = await add_source(db_copy, article(), scope=GUILD_A)
+    before = await catalog_keys(db_copy)
     with pytest.raises(SourceError, match="no source"):
         await remove_source(db_copy, added.source.id, scope=GUILD_B)
     with pytest.raises(SourceError, match="global source: only the bot's operator"):
         await remove_source(db_copy, "S1", scope=GUILD_A)
-    assert await _catalog(db_copy) == before
+    assert await catalog_keys(db_copy) == before
     removed, _ = await remove_source(db_copy, added.source.tag, scope=GUILD_A, actor="admin-a")
     assert removed.id == added.source.id
     engine = await Engine.open(db_copy)
@@ -109,16 +93,16 @@ def test_bad_uploads_are_refused_with_one_line(name: str, data: bytes, words: st
 
 
 async def test_a_duplicate_or_a_taken_label_changes_nothing(db_copy: Path) -> None:
-    await add_source(db_copy, _doc(), scope=GUILD_A)
-    before, version = await _catalog(db_copy), (await load_index(db_copy)).version
+    await add_source(db_copy, article(), scope=GUILD_A)
+    before, version = await catalog_keys(db_copy), (await load_index(db_copy)).version
     with pytest.raises(SourceError, match="same text is already a source"):
-        await add_source(db_copy, _doc("again.txt"), scope=GUILD_A)
+        await add_source(db_copy, article("again.txt"), scope=GUILD_A)
     with pytest.raises(SourceError, match="same text is already a source"):  # a seed's text, in any server
         seed = (ROOT / "seeds" / "004_d7d795bbb4bb4245.txt").read_bytes()
         await add_source(db_copy, read_document("copy.txt", seed), scope=GUILD_B)
     with pytest.raises(SourceError, match="already used by"):
-        await add_source(db_copy, _doc("other.txt", ARTICLE + "More.\n"), scope=GUILD_A)
-    assert await _catalog(db_copy) == before
+        await add_source(db_copy, article("other.txt", ARTICLE + "More.\n"), scope=GUILD_A)
+    assert await catalog_keys(db_copy) == before
     assert (await load_index(db_copy)).version == version
 
 
@@ -142,7 +126,7 @@ async def test_a_link_out_of_the_folder_is_refused(db_copy: Path, seeds_copy: Pa
 
 
 async def test_a_folder_rebuild_keeps_added_sources_and_reuses_analyses(db_copy: Path) -> None:
-    added = await add_source(db_copy, _doc(), scope=GUILD_A)
+    added = await add_source(db_copy, article(), scope=GUILD_A)
     report = await build_index(ROOT / "seeds", db_copy)
     assert report.analysed == 0  # every seed's analysis was stored before
     engine = await Engine.open(db_copy)
@@ -155,7 +139,7 @@ def _script(db: Path, body: str) -> subprocess.CompletedProcess[str]:
 
 
 async def test_a_kill_in_the_middle_of_an_add_loses_nothing(db_copy: Path) -> None:
-    before, version = await _catalog(db_copy), (await load_index(db_copy)).version
+    before, version = await catalog_keys(db_copy), (await load_index(db_copy)).version
     proc = _script(
         db_copy,
         """
@@ -172,7 +156,7 @@ async def test_a_kill_in_the_middle_of_an_add_loses_nothing(db_copy: Path) -> No
         """,
     )
     assert proc.returncode == -9, proc.stderr
-    assert await _catalog(db_copy) == before
+    assert await catalog_keys(db_copy) == before
     assert (await load_index(db_copy)).version == version
     engine = await Engine.open(db_copy)
     assert (await engine.ask("When did the Worcester arrest happen?")).answered
@@ -203,7 +187,7 @@ async def test_a_running_engine_adopts_a_version_built_by_another_process(db_cop
 
 async def test_answers_keep_coming_while_a_rebuild_runs(db_copy: Path) -> None:
     engine = await Engine.open(db_copy)
-    build = asyncio.create_task(add_source(db_copy, _doc(), scope=GUILD_A))
+    build = asyncio.create_task(add_source(db_copy, article(), scope=GUILD_A))
     answered = 0
     while not build.done():
         answer = await engine.ask("When did the Worcester arrest happen?")
@@ -254,7 +238,7 @@ async def test_a_foreign_database_is_refused_before_anything_is_written(tmp_path
 
 
 async def test_store_keeps_one_version_and_the_audit_log(db_copy: Path) -> None:
-    await add_source(db_copy, _doc(), scope=GUILD_A, actor="admin-a")
+    await add_source(db_copy, article(), scope=GUILD_A, actor="admin-a")
     async with aiosqlite.connect(db_copy) as db, db.execute("SELECT COUNT(*) FROM index_versions") as cur:
         assert (await cur.fetchone()) == (1,)
     (entry,) = await store.audit_log(db_copy, GUILD_A)
@@ -279,7 +263,7 @@ def _build_processes() -> list[int]:
 
 
 async def test_a_build_process_killed_midway_changes_nothing(db_copy: Path, seeds_copy: Path) -> None:
-    before, version = await _catalog(db_copy), (await load_index(db_copy)).version
+    before, version = await catalog_keys(db_copy), (await load_index(db_copy)).version
     (seeds_copy / "corpus.yaml").write_text("names: [[Coppinger, Koppinger]]\n", encoding="utf-8")  # analyse all again
     killed: list[int] = []
 
@@ -292,16 +276,16 @@ async def test_a_build_process_killed_midway_changes_nothing(db_copy: Path, seed
     with pytest.raises(DatabaseError, match="ended without a result") as exc:
         await build_index(seeds_copy, db_copy, progress=kill_when_started, isolated=True)
     assert killed and "\n" not in str(exc.value)
-    assert await _catalog(db_copy) == before
+    assert await catalog_keys(db_copy) == before
     assert (await load_index(db_copy)).version == version
 
 
 async def test_an_isolated_build_reports_like_one_in_process(db_copy: Path) -> None:
     seen: list[tuple[int, int]] = []
     added = await add_source(
-        db_copy, _doc(), scope=GUILD_A, isolated=True, progress=lambda d, t, _: seen.append((d, t))
+        db_copy, article(), scope=GUILD_A, isolated=True, progress=lambda d, t, _: seen.append((d, t))
     )
     assert added.source.scope == GUILD_A and added.passages >= 1 and added.report.analysed == 1
     assert seen and seen[-1][0] == seen[-1][1]
     with pytest.raises(SourceError, match="same text"):
-        await add_source(db_copy, _doc("again.txt"), scope=GUILD_A, isolated=True)
+        await add_source(db_copy, article("again.txt"), scope=GUILD_A, isolated=True)

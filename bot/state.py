@@ -228,8 +228,10 @@ class State:
                     self._changed.notify_all()
 
     async def _write(self, batch: list[_Record]) -> None:
-        for record in batch:
-            await self._db.execute(record.sql, record.params)
+        # One executemany per run of the same statement, in order: a batch costs a few trips
+        # through a busy event loop, not one per record.
+        for sql, records in itertools.groupby(batch, key=lambda r: r.sql):
+            await self._db.executemany(sql, [r.params for r in records])
         await self._db.commit()
 
     async def _rollback(self) -> None:

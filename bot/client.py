@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -18,9 +20,11 @@ from bot.errors import BotTree
 from bot.render import NO_MENTIONS
 from bot.state import State
 from bot.views import ANSWER_ITEMS
+from index.models import EngineError
 
 if TYPE_CHECKING:
     from index.engine import Engine
+    from index.models import Answer
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,24 @@ TOKEN_HELP = (
 NETWORK_HELP = "check the network connection, DNS, firewall or proxy"
 # What a network that cannot reach Discord raises, from aiohttp, the OS or discord.py.
 NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, aiohttp.ClientError, TimeoutError, discord.GatewayNotFound)
+
+
+# The engine loads its word-frequency data (about 1-2 s and 230 MB) the first time a question
+# has words the sources lack or misspells one. Asked once in a worker thread before the bot
+# connects, so that first member's question does not stall everyone else's answers.
+WARM_UP_QUESTION = "What did the mayor of Chicgo say about the zyzzyva?"
+
+
+async def warm_up(engine: Engine) -> float:
+    """Answer one throwaway question off the event loop; seconds it took."""
+    started = time.perf_counter()
+    try:
+        await asyncio.to_thread(engine.answer, WARM_UP_QUESTION)
+    except EngineError as exc:  # a refusal warms up just the same
+        log.debug("warm-up question refused: %s", exc)
+    seconds = time.perf_counter() - started
+    log.info("Engine warmed up in %.2f s", seconds)
+    return seconds
 
 
 class CannotConnect(Exception):
@@ -116,6 +138,10 @@ class QuoteBot(commands.Bot):
         self._state = state
         self.ask_limiter = AskLimiter(config.ask_cooldown_rate, config.ask_cooldown_s)
         self._gateway_lost_at: float | None = None
+        # One thread answers every question, in turn, so the event loop stays free for Discord
+        # (heartbeats, deferring slow answers in time) however many members ask at once. One,
+        # because answering is CPU-bound Python: more threads would only contend for the GIL.
+        self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
 
     @property
     def engine(self) -> Engine:
@@ -129,6 +155,15 @@ class QuoteBot(commands.Bot):
         if self._state is None:
             raise RuntimeError("this bot was started without state")
         return self._state
+
+    async def answer(self, question: str, **options: Any) -> Answer:
+        """The engine's answer, computed in the answering thread (InvalidQuestion as the engine raises it)."""
+        call = functools.partial(self.engine.answer, question, **options)
+        return await asyncio.get_running_loop().run_in_executor(self._answering, call)
+
+    async def close(self) -> None:
+        await super().close()
+        self._answering.shutdown(wait=False, cancel_futures=True)
 
     async def setup_hook(self) -> None:
         for ext in EXTENSIONS:
@@ -167,6 +202,7 @@ async def run_bot(config: Config) -> None:
     from bot.cli import open_engine
 
     engine = await open_engine(config, announce=False)
+    await warm_up(engine)
     state = await State.open(config.db_path)
     try:
         try:

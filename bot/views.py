@@ -45,7 +45,7 @@ async def _ask_again(interaction: discord.Interaction[Any], qid: int, offset: in
     question = await _logged_question(interaction, qid)
     if question is None:
         return None
-    return await _bot(interaction).engine.ask(question, offset=offset)
+    return await _bot(interaction).answer(question, offset=offset)
 
 
 class MoreButton(

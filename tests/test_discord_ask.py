@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sys
+import time
 
 import pytest
 from discord_fixtures import SEEDS, Running, eventually, start_bot
@@ -139,13 +140,13 @@ async def test_slow_answer_is_deferred_then_edited(
     stub: DiscordStub, running: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys.modules["bot.cogs.ask"], "DEFER_AFTER_S", 0.01)
-    real_ask = running.engine.ask
+    real_answer = running.engine.answer
 
-    async def slow_ask(question: str, **kwargs: object) -> object:
-        await asyncio.sleep(0.1)
-        return await real_ask(question, **kwargs)  # type: ignore[arg-type]
+    def slow_answer(question: str, **kwargs: object) -> object:  # runs in the bot's answering thread
+        time.sleep(0.1)
+        return real_answer(question, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(running.engine, "ask", slow_ask)
+    monkeypatch.setattr(running.engine, "answer", slow_answer)
     inter = await stub.ask("When did the Worcester arrest happen?", private=True)
     callback = await inter.callback()
     assert callback.body["type"] == 5 and callback.body["data"]["flags"] & EPHEMERAL

@@ -57,7 +57,7 @@ class Ask(commands.Cog):
     async def answer(self, question: str, question_id: int) -> Reply:
         """Ask the engine and render the reply; its buttons carry ``question_id``."""
         started = time.perf_counter()
-        answer = await self.bot.engine.ask(question)
+        answer = await self.bot.answer(question)
         latency_ms = int((time.perf_counter() - started) * 1000)
         return Reply(answer, render_answer(answer), answer_view(question_id, 0, answer), latency_ms)
 

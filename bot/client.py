@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cli import CannotConnect, open_engine
 from bot.config import Config
 from bot.errors import BotTree
 from bot.render import NO_MENTIONS
@@ -59,10 +60,6 @@ async def warm_up(engine: Engine) -> float:
     seconds = time.perf_counter() - started
     log.info("Engine warmed up in %.2f s", seconds)
     return seconds
-
-
-class CannotConnect(Exception):
-    """The bot cannot (or can no longer) talk to Discord; the message says what to fix, in one line."""
 
 
 def connect_error(exc: BaseException, *, gateway: bool = False) -> CannotConnect | None:
@@ -199,8 +196,6 @@ async def run_bot(config: Config) -> None:
     """Connect to Discord and serve until stopped. Commands are not synced here."""
     if not config.token:
         raise SystemExit("DISCORD_TOKEN is not set (environment or .env).")
-    from bot.cli import open_engine
-
     engine = await open_engine(config, announce=False)
     await warm_up(engine)
     state = await State.open(config.db_path)

@@ -157,3 +157,16 @@ async def test_slow_answer_is_deferred_then_edited(
     assert (await inter.callback()).body["type"] == 5
     body = await inter.reply()
     assert body["content"] and body["embeds"] == [] and "words" in body["content"]
+
+
+async def test_a_question_with_a_lone_surrogate_is_answered(stub: DiscordStub, running: Running) -> None:
+    # Valid JSON ("\ud800"), but not Unicode text: it cannot be encoded, rendered or stored as is.
+    inter = await stub.ask("When did the Worcester \ud800 arrest happen?")
+    body = await inter.reply()
+    assert len(body["embeds"]) >= 2 and "\ufffd" in body["embeds"][0]["title"]
+    logged = await eventually(lambda: running.state.get_question(int(inter.id)))
+    assert logged is not None and "\ufffd" in logged.question
+    mark = len(stub.requests)
+    await stub.mention("When did the Worcester \udfff arrest happen?")
+    sent = await stub.wait_for(lambda r: r.path == f"/channels/{CHANNEL_ID}/messages", after=mark)
+    assert len(sent.body["embeds"]) >= 2

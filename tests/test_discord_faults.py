@@ -191,9 +191,11 @@ async def test_a_burst_of_slow_answers_leaves_the_event_loop_free(
     import index.engine
 
     real_answer = index.engine.answer
+    members, cpu_s = 30, 0.04
+    burst_work_s = members * cpu_s  # what answering on the event loop would queue ahead of everything
 
     def cpu_bound_answer(*args: object, **kwargs: object) -> object:
-        end = time.perf_counter() + 0.04
+        end = time.perf_counter() + cpu_s
         while time.perf_counter() < end:
             pass
         return real_answer(*args, **kwargs)  # type: ignore[arg-type]
@@ -210,11 +212,13 @@ async def test_a_burst_of_slow_answers_leaves_the_event_loop_free(
             stalls.append(loop.time() - before - 0.005)
 
     tick = asyncio.create_task(ticker())
-    inters = [await stub.ask(QUESTION, user_id=900000000000000100 + i) for i in range(30)]
+    inters = [await stub.ask(QUESTION, user_id=900000000000000100 + i) for i in range(members)]
     firsts = [await inter.accepted_callback(within=10) for inter in inters]
     bodies = [await inter.reply(within=10) for inter in inters]
     done.set()
     await tick
-    assert max(stalls) < 0.2, f"the event loop stalled {max(stalls) * 1000:.0f} ms"
+    # Off the loop the longest stall is tens of ms (a few hundred on a crowded CI machine);
+    # on the loop it would be the whole burst's work or more.
+    assert max(stalls) < burst_work_s / 2, f"the event loop stalled {max(stalls) * 1000:.0f} ms"
     assert all(first.at - inter.sent_at < RESPONSE_WINDOW_S for first, inter in zip(firsts, inters, strict=True))
     assert all(len(body["embeds"]) >= 2 for body in bodies)

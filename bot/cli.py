@@ -26,6 +26,13 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what `cat` and other tools exit with wh
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
 
+class CannotConnect(Exception):
+    """The bot cannot (or can no longer) talk to Discord; the message says what to fix, in one line.
+
+    Raised by bot.client; defined here so that commands which never connect do not import discord.
+    """
+
+
 def k_value(text: str) -> int:
     """``-k``: a whole number from MIN_K to MAX_K, refused (not clamped) otherwise."""
     try:
@@ -209,8 +216,6 @@ def _run(argv: list[str]) -> int:
     problem = db_path_problem(config.db_path)
     if problem:
         return _fail(problem, EXIT_USAGE)
-    from bot.client import CannotConnect
-
     try:
         code = asyncio.run(_main(args, config))
         sys.stdout.flush()  # a closed pipe shows here, not as a complaint at exit

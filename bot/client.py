@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -13,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cli import CannotConnect, open_engine
 from bot.config import Config
 from bot.errors import BotTree
 from bot.render import NO_MENTIONS
@@ -21,6 +24,7 @@ from bot.views import ANSWER_ITEMS
 
 if TYPE_CHECKING:
     from index.engine import Engine
+    from index.models import Answer
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +43,14 @@ NETWORK_HELP = "check the network connection, DNS, firewall or proxy"
 NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, aiohttp.ClientError, TimeoutError, discord.GatewayNotFound)
 
 
-class CannotConnect(Exception):
-    """The bot cannot (or can no longer) talk to Discord; the message says what to fix, in one line."""
+async def warm_up(engine: Engine) -> float:
+    """Load what the engine loads on first use, off the event loop, before the bot connects
+    (the first member's question must not stall everyone else's); seconds it took."""
+    started = time.perf_counter()
+    await engine.warm()
+    seconds = time.perf_counter() - started
+    log.info("Engine warmed up in %.2f s", seconds)
+    return seconds
 
 
 def connect_error(exc: BaseException, *, gateway: bool = False) -> CannotConnect | None:
@@ -117,6 +127,10 @@ class QuoteBot(commands.Bot):
         self.ask_limiter = AskLimiter(config.ask_cooldown_rate, config.ask_cooldown_s)
         self._follow: asyncio.Task[None] | None = None
         self._gateway_lost_at: float | None = None
+        # One thread answers every question, in turn, so the event loop stays free for Discord
+        # (heartbeats, deferring slow answers in time) however many members ask at once. One,
+        # because answering is CPU-bound Python: more threads would only contend for the GIL.
+        self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
 
     @property
     def engine(self) -> Engine:
@@ -131,13 +145,17 @@ class QuoteBot(commands.Bot):
             raise RuntimeError("this bot was started without state")
         return self._state
 
+    async def answer(self, question: str, **options: Any) -> Answer:
+        """The engine's answer, computed in the answering thread (InvalidQuestion as the engine raises it)."""
+        call = functools.partial(self.engine.answer, question, **options)
+        return await asyncio.get_running_loop().run_in_executor(self._answering, call)
+
     async def setup_hook(self) -> None:
         for ext in EXTENSIONS:
             await self.load_extension(ext)
         # Buttons of answers sent before a restart keep working: their custom_id says everything.
         self.add_dynamic_items(*ANSWER_ITEMS)
         if self._engine is not None:
-            await self._engine.warm()
             # A version built elsewhere (the command line, another shard) is adopted within seconds.
             self._follow = asyncio.create_task(self._engine.follow(), name="follow-index")
 
@@ -145,6 +163,7 @@ class QuoteBot(commands.Bot):
         if self._follow is not None:
             self._follow.cancel()
         await super().close()
+        self._answering.shutdown(wait=False, cancel_futures=True)
 
     async def on_message(self, message: discord.Message, /) -> None:
         # Questions by mention are handled in the Ask cog; there are no prefix commands.
@@ -174,9 +193,8 @@ async def run_bot(config: Config) -> None:
     """Connect to Discord and serve until stopped. Commands are not synced here."""
     if not config.token:
         raise SystemExit("DISCORD_TOKEN is not set (environment or .env).")
-    from bot.cli import open_engine
-
     engine = await open_engine(config, announce=False)
+    await warm_up(engine)
     state = await State.open(config.db_path)
     try:
         try:

@@ -212,8 +212,15 @@ class State:
             self._wake.clear()
             while self._pending:
                 batch = list(itertools.islice(self._pending, BATCH_MAX))
+                records = [record for _, record in batch]
                 try:
-                    await asyncio.wait_for(self._write([record for _, record in batch]), WRITE_TIMEOUT_S)
+                    try:
+                        await asyncio.wait_for(self._write(records), WRITE_TIMEOUT_S)
+                    except Exception as exc:
+                        await self._rollback()
+                        if _transient(exc):
+                            raise
+                        await self._write_each(records)  # one record the database refuses; not the others
                 except Exception as exc:  # whatever it is, the writer keeps going and members never see it
                     await self._rollback()
                     self._troubled(exc)
@@ -228,9 +235,26 @@ class State:
                     self._changed.notify_all()
 
     async def _write(self, batch: list[_Record]) -> None:
-        for record in batch:
-            await self._db.execute(record.sql, record.params)
+        # One executemany per run of the same statement, in order: a batch costs a few trips
+        # through a busy event loop, not one per record.
+        for sql, records in itertools.groupby(batch, key=lambda r: r.sql):
+            await self._db.executemany(sql, [r.params for r in records])
         await self._db.commit()
+
+    async def _write_each(self, records: list[_Record]) -> None:
+        """Write records one by one, dropping (and saying so) those the database refuses.
+
+        Every statement is idempotent (insert-or-ignore, upserts), so writing again what an
+        earlier attempt wrote is harmless.
+        """
+        for record in records:
+            try:
+                await asyncio.wait_for(self._write([record]), WRITE_TIMEOUT_S)
+            except Exception as exc:
+                await self._rollback()
+                if _transient(exc):
+                    raise
+                log.warning("A question-log record the database refuses was dropped (%s)", exc)
 
     async def _rollback(self) -> None:
         # A failed rollback is found out again by the next attempt (ValueError: the connection is closed).
@@ -309,6 +333,11 @@ class State:
         ) as cur:
             row = await cur.fetchone()
         return str(row[0]) if row else None
+
+
+def _transient(exc: BaseException) -> bool:
+    """A busy, locked or failing database (try again later), not a record it refuses."""
+    return isinstance(exc, (sqlite3.OperationalError, TimeoutError))
 
 
 def _question(row: aiosqlite.Row | tuple[object, ...]) -> LoggedQuestion:

@@ -46,7 +46,7 @@ async def _ask_again(interaction: discord.Interaction[Any], qid: int, offset: in
     question = await _logged_question(interaction, qid)
     if question is None:
         return None
-    return await _bot(interaction).engine.ask(question, offset=offset, scope=scope_of(interaction.guild_id))
+    return await _bot(interaction).answer(question, offset=offset, scope=scope_of(interaction.guild_id))
 
 
 class MoreButton(

@@ -8,6 +8,7 @@ assignment) never mixes two versions inside an answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 DEFAULT_K = 5
 MAX_K = 25
 FOLLOW_SECONDS = 2.0  # how often a running bot looks for a version built elsewhere
+WARM_UP_QUESTION = "What did the mayor of Chicgo say about the zyzzyva in 2019?"
 EVIDENCE_PER_SOURCE = 3  # each source's best passages that disagreement notes read
 UNKNOWN_SHARE = 0.5  # a question whose weight is this much in words the sources lack is not covered
 SPEAKER_CANDIDATES = 20  # passages searched for the speaker a quote question names
@@ -118,9 +120,15 @@ class Engine:
         return cls(path, snapshot, ranking)
 
     async def warm(self) -> None:
-        """Load the language data loaded on first use, off the event loop: a bot calls
-        this before serving, so no member's question pays for it or stalls the others."""
-        await asyncio.to_thread(self._snap.view(None).lexicon.language.warm)
+        """Load what is loaded on first use (word lists, readers, patterns), off the event
+        loop: a bot calls this before serving, so no member's question pays for it."""
+        await asyncio.to_thread(self._warm)
+
+    def _warm(self) -> None:
+        view = self._snap.view(None)
+        view.lexicon.language.warm()
+        with contextlib.suppress(EngineError):  # a refusal warms up just the same
+            answer(view, WARM_UP_QUESTION, self.ranking)  # misspelled and unknown words: all parts used
 
     @classmethod
     def from_texts(cls, sources: Sequence[Source], texts: Mapping[str, str], lexicon: Lexicon | None = None) -> Engine:

@@ -97,6 +97,11 @@ class DiscordStub:
     token_valid: bool = True  # False: GET /users/@me answers 401, as Discord does for a bad token
     close_on_identify: int | None = None  # close the gateway with this code on IDENTIFY (4014: intents)
     faults: list[Fault] = field(default_factory=list)  # canned errors, checked before anything else
+    listeners: list[Callable[[Request], None]] = field(default_factory=list)  # told of each answered request
+    keep_history: bool = True  # False (load tests): keep no requests or messages, so memory stays flat
+    # Discord refuses a first response after 3 s (10062 Unknown interaction); None: accept it any time.
+    response_window_s: float | None = None
+    _sent_at: dict[str, float] = field(default_factory=dict)  # interaction id -> when it was sent
     identifies: int = 0
     resumes: int = 0
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -306,7 +311,8 @@ class DiscordStub:
             "type": 0,
             "flags": body.get("flags", 0) | flags,
         }
-        self.messages[mid] = msg
+        if self.keep_history:
+            self.messages[mid] = msg
         return msg
 
     def fail(
@@ -327,11 +333,15 @@ class DiscordStub:
         path = "/" + request.match_info["path"]
         body: Any = await request.json() if request.can_read_body else None
         req = Request(request.method, path, dict(request.query), body, time.monotonic())
-        self.requests.append(req)
-        await self._notify()
+        if self.keep_history:
+            self.requests.append(req)
+            await self._notify()
         response = self._faulted(req) or await self._answer(req)
         req.status = response.status
-        await self._notify()
+        for listener in self.listeners:
+            listener(req)
+        if self.keep_history:
+            await self._notify()
         return response
 
     def _faulted(self, req: Request) -> web.Response | None:
@@ -366,11 +376,16 @@ class DiscordStub:
                 }
             )
         if parts[0] == "interactions" and parts[-1] == "callback":
+            sent_at = self._sent_at.pop(parts[1], None)
+            window = self.response_window_s
+            if window is not None and sent_at is not None and time.monotonic() - sent_at > window:
+                return self._json({"message": "Unknown interaction", "code": 10062}, status=404)
             rtype = body["type"]
             resource: dict[str, Any] = {"type": rtype}
             if rtype in (4, 5, 7):
                 resource["message"] = self.message(CHANNEL_ID, body.get("data") or {})
-                self._originals[parts[2]] = resource["message"]
+                if self.keep_history:
+                    self._originals[parts[2]] = resource["message"]
             flags = (body.get("data") or {}).get("flags", 0)
             return self._json(
                 {
@@ -564,7 +579,10 @@ class DiscordStub:
     async def _send_interaction(self, payload: dict[str, Any]) -> Interaction:
         mark = len(self.requests)
         await self.dispatch("INTERACTION_CREATE", payload)
-        return Interaction(self, {**payload, "_sent_at": time.monotonic()}, mark)
+        sent_at = time.monotonic()
+        if self.response_window_s is not None:
+            self._sent_at[str(payload["id"])] = sent_at
+        return Interaction(self, {**payload, "_sent_at": sent_at}, mark)
 
 
 @contextmanager

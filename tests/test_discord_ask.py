@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sys
+import time
 
 import pytest
 from discord_fixtures import SEEDS, Running, eventually, start_bot
@@ -139,13 +140,13 @@ async def test_slow_answer_is_deferred_then_edited(
     stub: DiscordStub, running: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys.modules["bot.cogs.ask"], "DEFER_AFTER_S", 0.01)
-    real_ask = running.engine.ask
+    real_answer = running.engine.answer
 
-    async def slow_ask(question: str, **kwargs: object) -> object:
-        await asyncio.sleep(0.1)
-        return await real_ask(question, **kwargs)  # type: ignore[arg-type]
+    def slow_answer(question: str, **kwargs: object) -> object:  # runs in the bot's answering thread
+        time.sleep(0.1)
+        return real_answer(question, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(running.engine, "ask", slow_ask)
+    monkeypatch.setattr(running.engine, "answer", slow_answer)
     inter = await stub.ask("When did the Worcester arrest happen?", private=True)
     callback = await inter.callback()
     assert callback.body["type"] == 5 and callback.body["data"]["flags"] & EPHEMERAL
@@ -156,3 +157,16 @@ async def test_slow_answer_is_deferred_then_edited(
     assert (await inter.callback()).body["type"] == 5
     body = await inter.reply()
     assert body["content"] and body["embeds"] == [] and "words" in body["content"]
+
+
+async def test_a_question_with_a_lone_surrogate_is_answered(stub: DiscordStub, running: Running) -> None:
+    # Valid JSON ("\ud800"), but not Unicode text: it cannot be encoded, rendered or stored as is.
+    inter = await stub.ask("When did the Worcester \ud800 arrest happen?")
+    body = await inter.reply()
+    assert len(body["embeds"]) >= 2 and "\ufffd" in body["embeds"][0]["title"]
+    logged = await eventually(lambda: running.state.get_question(int(inter.id)))
+    assert logged is not None and "\ufffd" in logged.question
+    mark = len(stub.requests)
+    await stub.mention("When did the Worcester \udfff arrest happen?")
+    sent = await stub.wait_for(lambda r: r.path == f"/channels/{CHANNEL_ID}/messages", after=mark)
+    assert len(sent.body["embeds"]) >= 2

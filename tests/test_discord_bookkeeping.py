@@ -127,3 +127,17 @@ async def test_a_failing_question_log_is_never_shown_to_the_member(
         assert await running.state.get_question(int(inter.id)) is not None
     assert len(trouble(caplog)) == 1
     assert any("written again" in r.getMessage() for r in caplog.records if r.name == "bot.state")
+
+
+async def test_a_record_the_database_refuses_is_dropped_not_retried_forever(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = running.state
+    state.note_question(1, "poison \ud800 question", None, False, [], 1)  # SQLite cannot encode it
+    state.note_question(2, "a good question", None, False, [], 1)
+    assert await state.flush(3)
+    assert await state.get_question(1) is None
+    logged = await state.get_question(2)
+    assert logged is not None and logged.question == "a good question"
+    lines = trouble(caplog)
+    assert len(lines) == 1 and "dropped" in lines[0].getMessage()

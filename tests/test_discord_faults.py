@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Callable
 
 import pytest
@@ -49,13 +50,13 @@ async def serves_the_next_command(stub: DiscordStub) -> None:
 
 
 def slow_engine(running: Running, monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    real_ask = running.engine.ask
+    real_answer = running.engine.answer
 
-    async def slow_ask(question: str, **kwargs: object) -> object:
-        await asyncio.sleep(seconds)
-        return await real_ask(question, **kwargs)  # type: ignore[arg-type]
+    def slow_answer(question: str, **kwargs: object) -> object:  # runs in the bot's answering thread
+        time.sleep(seconds)
+        return real_answer(question, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(running.engine, "ask", slow_ask)
+    monkeypatch.setattr(running.engine, "answer", slow_answer)
 
 
 async def test_429_with_via_is_waited_out_and_answered(
@@ -179,3 +180,45 @@ async def test_expired_token_on_the_follow_up_is_one_line(
     monkeypatch.setattr(sys.modules["bot.cogs.ask"], "DEFER_AFTER_S", 1.5)
     await serves_the_next_command(stub)
     no_tracebacks(caplog)
+
+
+async def test_a_burst_of_slow_answers_leaves_the_event_loop_free(
+    stub: DiscordStub, running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each answer burns 40 ms of CPU (a big index); 30 members ask at once. Answered on the
+    # event loop they would queue 1.2 s of work ahead of everything else: heartbeats, and the
+    # timers that defer slow answers before Discord's window closes.
+    import index.engine
+
+    real_answer = index.engine.answer
+    members, cpu_s = 30, 0.04
+    burst_work_s = members * cpu_s  # what answering on the event loop would queue ahead of everything
+
+    def cpu_bound_answer(*args: object, **kwargs: object) -> object:
+        end = time.perf_counter() + cpu_s
+        while time.perf_counter() < end:
+            pass
+        return real_answer(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index.engine, "answer", cpu_bound_answer)
+    loop = asyncio.get_running_loop()
+    stalls: list[float] = []
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        while not done.is_set():
+            before = loop.time()
+            await asyncio.sleep(0.005)
+            stalls.append(loop.time() - before - 0.005)
+
+    tick = asyncio.create_task(ticker())
+    inters = [await stub.ask(QUESTION, user_id=900000000000000100 + i) for i in range(members)]
+    firsts = [await inter.accepted_callback(within=10) for inter in inters]
+    bodies = [await inter.reply(within=10) for inter in inters]
+    done.set()
+    await tick
+    # Off the loop the longest stall is tens of ms (a few hundred on a crowded CI machine);
+    # on the loop it would be the whole burst's work or more.
+    assert max(stalls) < burst_work_s / 2, f"the event loop stalled {max(stalls) * 1000:.0f} ms"
+    assert all(first.at - inter.sent_at < RESPONSE_WINDOW_S for first, inter in zip(firsts, inters, strict=True))
+    assert all(len(body["embeds"]) >= 2 for body in bodies)

@@ -184,6 +184,13 @@ def test_the_tokenizer_takes_any_unicode(text: str) -> None:
         assert w.surface in normalize(text[w.start : w.end])
 
 
+@pytest.mark.parametrize("text", ["\xad¼", "Wor\xadcester ½", "\u200b½"])
+def test_the_tokenizer_takes_invisible_and_lengthening_characters_together(text: str) -> None:
+    assert tokenizer().tokens(text)
+    for w in words(text):
+        assert w.end <= len(text) and w.surface in normalize(text[w.start : w.end])
+
+
 @pytest.mark.parametrize("text", ["don´t stop", "the ﬁle was filed", "½ of them", "´0", "İstanbul Wor\u00adcester"])
 def test_word_offsets_point_at_the_word_after_characters_normalizing_lengthens(text: str) -> None:
     found = words(text)

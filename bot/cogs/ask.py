@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 # Discord wants a first response within 3 s; past this we defer, then edit the reply. It
 # leaves the defer time for one retry should Discord fail it (bot/respond.py).
 DEFER_AFTER_S = 1.5
+# Valid JSON ("\ud800") but not Unicode text: nothing downstream could encode, render or store it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 MENTION_HELP = "Ask me a question after the mention, e.g. “@me When did the Worcester arrest happen?” — or use /ask."
 
 
@@ -49,6 +51,11 @@ class Reply:
     latency_ms: int
 
 
+def text_of(question: str) -> str:
+    """A member's question as Unicode text: lone surrogates become U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", question)
+
+
 class Ask(commands.Cog):
     """Answers by quoting the sources."""
 
@@ -58,8 +65,9 @@ class Ask(commands.Cog):
     async def answer(self, question: str, question_id: int, guild_id: int | None) -> Reply:
         """Ask the engine (as the server sees its sources) and render the reply; its buttons
         carry ``question_id``."""
+        question = text_of(question)
         started = time.perf_counter()
-        answer = await self.bot.engine.ask(question, scope=scope_of(guild_id))
+        answer = await self.bot.answer(question, scope=scope_of(guild_id))
         latency_ms = int((time.perf_counter() - started) * 1000)
         return Reply(answer, render_answer(answer), answer_view(question_id, 0, answer), latency_ms)
 
@@ -68,7 +76,7 @@ class Ask(commands.Cog):
         answer = reply.answer
         self.bot.state.note_question(
             question_id,
-            answer.question or question,
+            answer.question or text_of(question),
             guild_id,
             answer.answered,
             list(dict.fromkeys(q.source_id for q in answer.quotes)),
@@ -87,7 +95,11 @@ class Ask(commands.Cog):
         try:
             reply = await asyncio.wait_for(asyncio.shield(work), DEFER_AFTER_S)
         except TimeoutError:
-            await respond(interaction, interaction.response.defer, ephemeral=private, thinking=True)
+            try:
+                await respond(interaction, interaction.response.defer, ephemeral=private, thinking=True)
+            except BaseException:
+                work.cancel()  # nobody can be shown this answer any more
+                raise
             reply = await work
             try:
                 await interaction.edit_original_response(**reply.rendered.kwargs(), view=reply.view)

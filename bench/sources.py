@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.engine import Engine
+from index.engine import Engine, settle_memory
 from index.ingest import read_document
 from index.store import add_source, build_index
 
@@ -65,6 +65,7 @@ async def _during(db: Path, folder: Path, asks: int) -> dict[str, float]:
     """The slowest answer and the longest loop stall while a cold rebuild runs."""
     engine = await Engine.open(db)
     await engine.warm()  # as the bot does before serving
+    settle_memory()
     stalls: list[float] = []
     stop = asyncio.Event()
 

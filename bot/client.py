@@ -21,6 +21,7 @@ from bot.errors import BotTree
 from bot.render import NO_MENTIONS
 from bot.state import State
 from bot.views import ANSWER_ITEMS
+from index.engine import settle_memory
 
 if TYPE_CHECKING:
     from index.engine import Engine
@@ -48,6 +49,8 @@ async def warm_up(engine: Engine) -> float:
     (the first member's question must not stall everyone else's); seconds it took."""
     started = time.perf_counter()
     await engine.warm()
+    settle_memory()
+    engine.after_swap = settle_memory  # each version the bot adopts, too
     seconds = time.perf_counter() - started
     log.info("Engine warmed up in %.2f s", seconds)
     return seconds

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,19 @@ class Snapshot:
         return self.views.get(scope or GLOBAL_SCOPE) or self.views[GLOBAL_SCOPE]
 
 
+def settle_memory() -> None:
+    """Keep a loaded index out of the cyclic garbage collector's way (long-running processes).
+
+    An index is hundreds of thousands of long-lived objects; a full collection walks them
+    all while holding Python's lock, stalling an event loop ~50 ms at 8,000 passages at
+    moments no one chooses. Frozen, they are skipped. Call it once the index is loaded and
+    after each new version is adopted, when one collection first frees the old version.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class Engine:
     """The loaded index and everything that can be asked of it."""
 
@@ -102,6 +116,9 @@ class Engine:
         self.db_path = db_path
         self.ranking = ranking or Ranking()
         self._snap = snapshot
+        # Called (on the event loop) after a new version is adopted: a long-running process
+        # settles its memory there (settle_memory).
+        self.after_swap: Callable[[], None] | None = None
 
     @property
     def snapshot(self) -> Snapshot:
@@ -160,6 +177,8 @@ class Engine:
         snapshot = await asyncio.to_thread(snapshot_of, stored)
         self._snap = snapshot  # one assignment: answers in flight finish on the snapshot they started with
         log.info("now answering from index v%d", snapshot.version)
+        if self.after_swap is not None:
+            self.after_swap()
         return True
 
     async def follow(self, every: float = FOLLOW_SECONDS) -> None:

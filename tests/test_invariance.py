@@ -16,7 +16,6 @@ from index.engine import Engine
 from index.models import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
-TRANSFER = ROOT.parent / "shared" / "eval" / "transfer-dev"
 
 QUESTIONS = [
     "When did the Worcester arrest happen?",
@@ -76,11 +75,12 @@ def test_notes_are_the_same_for_every_k(seeds: Engine, question: str) -> None:
     assert len(notes) == 1, notes
 
 
-def test_a_second_corpus_too() -> None:
-    if not TRANSFER.is_dir():
-        pytest.skip("the shared transfer corpus is not beside this checkout")
-    engine = Engine.from_folder(TRANSFER)
-    for question in ("Did the Harrowgate crews have a court order?", "When did the Tanner Street standoff happen?"):
+OTHER_CORPUS = Path(__file__).resolve().parent / "heldout" / "corpus-b"
+
+
+def test_another_incident_too() -> None:
+    engine = Engine.from_folder(OTHER_CORPUS)
+    for question in ("Did the deputies have a court order?", "When did the Fenwick Arms blockade happen?"):
         base = engine.answer(question)
         for make in VARIANTS.values():
             other = engine.answer(make(question))

@@ -25,9 +25,7 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +36,7 @@ import yarl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from discord_fixtures import SEEDS, start_bot
-from discord_stub import APP_ID, USER_ID, DiscordStub, Request
+from discord_stub import APP_ID, USER_ID, DiscordStub, Request, on_stub_loop, stub_in_thread
 
 from bot.client import warm_up
 from bot.config import Config
@@ -100,22 +98,6 @@ class Replies:
             future.set_result(body)
 
 
-class StandInThread:
-    """An event loop in a thread for the stand-in; coroutines are run there and awaited here."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="discord-stand-in", daemon=True)
-        self._thread.start()
-
-    async def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(ANSWER_TIMEOUT_S)
-
-
 def rss_mb() -> float:
     """Resident memory now (Linux /proc; peak resident memory elsewhere)."""
     try:
@@ -162,17 +144,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-async def _stand_in() -> tuple[DiscordStub, Replies]:
+async def run(asks: int, concurrency: int, rebuild: bool) -> dict[str, Any]:
     stub = DiscordStub(keep_history=False, response_window_s=RESPONSE_WINDOW_S)  # late first responses refused
     replies = Replies()
     stub.listeners.append(replies)
-    await stub.start()
-    return stub, replies
+    with stub_in_thread(stub):
+        return await _run(stub, replies, asks, concurrency, rebuild)
 
 
-async def run(asks: int, concurrency: int, rebuild: bool) -> dict[str, Any]:
-    side = StandInThread()
-    stub, replies = await side.run(_stand_in())
+async def _run(stub: DiscordStub, replies: Replies, asks: int, concurrency: int, rebuild: bool) -> dict[str, Any]:
     discord.http.Route.BASE = stub.api_url
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(stub.gateway_url)
     with tempfile.TemporaryDirectory() as tmp:
@@ -183,7 +163,7 @@ async def run(asks: int, concurrency: int, rebuild: bool) -> dict[str, Any]:
         try:
             warm_up_s = await warm_up(running.engine)
             for i in range(WARM_UP_ASKS):
-                await side.run(one_ask(stub, replies, asks + i))
+                await on_stub_loop(stub, one_ask(stub, replies, asks + i))
             gc.collect()
             rss_before = rss_mb()
             stalls: list[float] = []
@@ -194,8 +174,7 @@ async def run(asks: int, concurrency: int, rebuild: bool) -> dict[str, Any]:
 
             async def limited(i: int) -> tuple[str, float]:
                 async with gate:
-                    outcome: tuple[str, float] = await side.run(one_ask(stub, replies, i))
-                    return outcome
+                    return await on_stub_loop(stub, one_ask(stub, replies, i))
 
             started = time.perf_counter()
             results = await asyncio.gather(*(limited(i) for i in range(asks)))
@@ -208,8 +187,6 @@ async def run(asks: int, concurrency: int, rebuild: bool) -> dict[str, Any]:
             rss_after = rss_mb()
         finally:
             await running.stop()
-            await side.run(stub.stop())
-            side.close()
     latencies = [s * 1000 for outcome, s in results if outcome == "answered"]
     outcomes = [outcome for outcome, _ in results]
     return {

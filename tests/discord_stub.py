@@ -12,14 +12,15 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
+T = TypeVar("T")
 BOT_ID = 900000000000000001
 APP_ID = 900000000000000002
 GUILD_ID = 900000000000000003
@@ -102,6 +103,7 @@ class DiscordStub:
     # Discord refuses a first response after 3 s (10062 Unknown interaction); None: accept it any time.
     response_window_s: float | None = None
     _sent_at: dict[str, float] = field(default_factory=dict)  # interaction id -> when it was sent
+    loop: asyncio.AbstractEventLoop | None = None  # its own loop, when served by stub_in_thread
     identifies: int = 0
     resumes: int = 0
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -587,9 +589,10 @@ class DiscordStub:
 
 @contextmanager
 def stub_in_thread(stub: DiscordStub) -> Iterator[DiscordStub]:
-    """Serve ``stub`` from its own event loop in a thread, for code that runs its own loop
-    (the command line's ``asyncio.run``)."""
+    """Serve ``stub`` from its own event loop in a thread (``stub.loop``), for code that runs
+    its own loop (the command line's ``asyncio.run``) or must not share one with Discord."""
     loop = asyncio.new_event_loop()
+    stub.loop = loop
     thread = threading.Thread(target=loop.run_forever, name="discord-stub", daemon=True)
     thread.start()
     try:
@@ -600,6 +603,12 @@ def stub_in_thread(stub: DiscordStub) -> Iterator[DiscordStub]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
         loop.close()
+
+
+async def on_stub_loop(stub: DiscordStub, coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` (asking, waiting for replies) on the loop of a stub served in a thread."""
+    assert stub.loop is not None, "serve the stub with stub_in_thread"
+    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, stub.loop))
 
 
 @dataclass

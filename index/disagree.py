@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from index.models import Disagreement, DisagreementValue, Quote
 from index.query import AnchorKind, ParsedQuestion, Slot, SlotKind
 from index.text import split_sentences
-from index.tokenize import words
+from index.tokenize import normalize, words
 from index.values import CountValue, NameMention, Place, PlaceKind, clean, counts_agree
 from index.values_dates import DateValue, dates_compatible, specificity
 
@@ -153,8 +153,12 @@ def _one(
     gen = tuple(t for t in terms if generic(t))
     job = _Job(q, slot, contexts, tags, lexicon.facts, lexicon, key, gen)
     try:
-        found = handler(job) if handler is not None else []
-        return found or compare_alternatives(job)
+        # The answers the question offers are what it asks to choose between; places among
+        # them ("eureka street or eureka terrace") are answers, not where the subject is.
+        offered = [normalize(a.text) for a in q.alternatives]
+        kept = tuple(p for p in q.places if not any(normalize(p) in o for o in offered))
+        chosen = compare_alternatives(replace(job, q=replace(q, places=kept))) if offered else []
+        return chosen or (handler(job) if handler is not None else [])
     except Exception:  # a detector bug must never break an answer
         log.exception("disagreement detection failed for %r", q.text)
         return []
@@ -532,10 +536,17 @@ def compare_alternatives(job: _Job) -> list[Disagreement]:
     for i, a in enumerate(alts):
         ids = _order_ids([sid for sid, f in best.items() if f.value == i], job.tags)
         if ids:
-            groups.append(Group(a.text, ids, evidence=_evidence(best, ids)))
+            groups.append(Group(_as_written(a.text, best[ids[0]].context.text), ids, evidence=_evidence(best, ids)))
     if len(groups) < 2:
         return []
     return [render(Facet.CLAIM, "Sources give different answers", groups, job.tags)]
+
+
+def _as_written(offered: str, sentence: str) -> str:
+    """The answer as the source writes it ("Eureka Street" for "eureka street"), when it does."""
+    pattern = r"\b" + r"\s+".join(re.escape(w) for w in offered.split()) + r"\b"
+    m = re.search(pattern, sentence, re.IGNORECASE)
+    return m.group() if m else offered
 
 
 # --- counts -----------------------------------------------------------------------------

@@ -112,6 +112,8 @@ class Language:
     advice_cues: tuple[str, ...]
     slot_words: Mapping[str, frozenset[str]]
     subordinators: frozenset[str]
+    hearsay_subjects: frozenset[str]
+    hearsay_verbs: frozenset[str]
     facts: Mapping[str, Any]  # facts.yaml: months, numbers, hedges, roles, …
     places: Mapping[str, Any]  # world_places.yaml
     furniture: tuple[str, ...]  # furniture.yaml: page lines that are not content
@@ -153,6 +155,8 @@ class Language:
             advice_cues=tuple(str(w).lower() for w in english.get("advice_cues") or ()),
             slot_words={str(k): frozenset(str(w) for w in v) for k, v in (english.get("slot_words") or {}).items()},
             subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
+            hearsay_subjects=frozenset(str(w) for w in (english.get("hearsay") or {}).get("subjects") or ()),
+            hearsay_verbs=frozenset(str(w) for w in (english.get("hearsay") or {}).get("verbs") or ()),
             facts=_yaml(raw_files["facts.yaml"]) or {},
             places=_yaml(raw_files["world_places.yaml"]) or {},
             furniture=tuple(str(p) for p in (_yaml(raw_files["furniture.yaml"]) or {}).get("lines", ())),

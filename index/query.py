@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA
 from index.tokenize import Word, normalize, straighten, words
 
 if TYPE_CHECKING:
-    from index.lexicon import Lexicon
+    from index.lexicon import Language, Lexicon
     from index.search import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -310,8 +310,13 @@ def parse(question: str, lexicon: Lexicon, index: SearchIndex) -> ParsedQuestion
     if len(pieces) < 2:
         return whole
     parts = [_parse_part(p, ctx) for p in pieces]
-    # Chatter between questions ("trying to figure out if it's near me") is not a question.
-    parts = [p for p in parts if p.slot is not None or p.text.rstrip().endswith("?")]
+    # Chatter between questions ("trying to figure out if it's near me", "ppl keep saying
+    # diff things") is not a question.
+    parts = [
+        p
+        for p in parts
+        if p.text.rstrip().endswith("?") or (p.slot is not None and not _hearsay(p.text, lexicon.language))
+    ]
     parts = _share_context(parts)
     real = [p for p in parts if p.terms]
     if len(real) == 1:
@@ -319,6 +324,18 @@ def parse(question: str, lexicon: Lexicon, index: SearchIndex) -> ParsedQuestion
     if len(real) < 2:
         return whole
     return replace(whole, parts=tuple(parts))
+
+
+_HEARSAY_WORD = re.compile(r"[a-z']+")
+HEARSAY_REACH = 4  # words between the subject of a hearsay clause and its verb
+
+
+def _hearsay(text: str, lang: Language) -> bool:
+    """ "ppl keep saying diff things", "my aunt said ppl died": a report of what others say."""
+    ws = _HEARSAY_WORD.findall(_OPENING.sub("", normalize(text)))
+    if not ws or ws[0] not in lang.hearsay_subjects:
+        return False
+    return any(w in lang.hearsay_verbs for w in ws[1 : 1 + HEARSAY_REACH])
 
 
 _OR = re.compile(r"\s+or\s+")

@@ -239,6 +239,19 @@ def test_a_choice_the_question_offers_is_noted_when_sources_choose_differently()
     assert notes("was it a man or a woman that they detained in boston??", both, MADE) == ()
 
 
+def test_places_the_question_offers_are_answers_not_where_to_look() -> None:
+    quotes = [
+        made_quote("S1", "Police said officers responded to Elm Terrace around 11 a.m. after a crowd gathered."),
+        made_quote("S2", "The arrest took place on Elm Street just after 7 a.m., neighbors said."),
+        made_quote("S3", "Agents detained the woman on Elm Street while her daughter watched."),
+    ]
+    question = "what street was it on, elm street or elm terrace? ppl keep saying diff things"
+    (note,) = notes(question, quotes, MADE)
+    assert note.note == "Sources give different answers: Elm Street [S2, S3] · Elm Terrace [S1]"
+    agree = [quotes[1], quotes[2]]
+    assert notes(question, agree, MADE) == ()
+
+
 def test_agreeing_claims_and_unasked_slots() -> None:
     quotes = [
         seed_quote("S1", "federal law makes it a crime to obstruct or interfere with ICE agents"),

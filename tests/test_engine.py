@@ -137,3 +137,13 @@ async def test_a_count_question_counts_its_noun_by_its_verb_not_the_object(
 )
 async def test_the_answers_a_question_offers(engine: Engine, question: str, offered: tuple[str, ...]) -> None:
     assert tuple(a.text for a in engine.parse(question).alternatives) == offered
+
+
+@pytest.mark.parametrize(
+    "chatter",
+    ["ppl keep saying diff things", "my aunt keeps saying it was tuesday", "everyone posted a different town lol"],
+)
+async def test_a_report_of_what_others_say_is_chatter_not_a_second_question(engine: Engine, chatter: str) -> None:
+    alone = engine.parse("where did the ICE confrontations take place?")
+    q = engine.parse(f"where did the ICE confrontations take place? {chatter}")
+    assert q.parts == () and q.terms == alone.terms and q.slot == alone.slot

@@ -45,6 +45,7 @@ class Rules:
     weekdays: Mapping[str, int]
     year_parts: Mapping[str, tuple[int, int]]
     times_of_day: Mapping[str, tuple[int, int]]
+    spoken_clock: Mapping[str, int]
     report_date_cues: tuple[str, ...]
     since_words: tuple[str, ...]
     number_words: Mapping[str, int]
@@ -88,6 +89,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         weekdays={str(k).lower(): int(v) for k, v in raw["weekdays"].items()},
         year_parts=pairs("year_parts"),
         times_of_day=pairs("times_of_day"),
+        spoken_clock={str(k).lower(): int(v) for k, v in (raw.get("spoken_clock") or {}).items()},
         report_date_cues=_strs(raw.get("report_date_cues")),
         since_words=_strs(raw.get("since_words")),
         number_words={str(k).lower(): int(v) for k, v in raw["number_words"].items()},

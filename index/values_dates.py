@@ -50,6 +50,7 @@ class DateValue:
     days: tuple[int, int] | None = None  # first and last day (inclusive), within ``months``
     weekday: int | None = None  # 0 = Monday
     hours: tuple[float, float] | None = None  # time of day [start, end)
+    either_half: bool = False  # a clock time without a.m./p.m. ("half ten"): ``hours`` or 12 later
     since: bool = False  # "since 2017": the start of a period
     end_year: int | None = None  # "2023-2024": a span of years
 
@@ -118,6 +119,9 @@ class DateValue:
 
 
 def _hours_text(v: DateValue) -> str:
+    if v.either_half:
+        m = _SPOKEN_SURFACE.search(v.text)
+        return m.group().lower() if m else v.text
     for word in ("(?:early )?morning", "afternoon", "evening", "night"):
         m = re.search(rf"\b{word}\b", v.text, re.I)
         if m:
@@ -189,12 +193,35 @@ def _patterns(r: Rules) -> dict[str, re.Pattern[str]]:
     }
 
 
+NOON = 12
+_HOUR_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+# The spoken part of a value's text (its display when a.m. or p.m. is not said).
+_SPOKEN_SURFACE = re.compile(
+    rf"\b(?:(?:half|quarter)\s+(?:past\s+|to\s+)?)?(?:{'|'.join(_HOUR_WORDS)}|\d{{1,2}})(?:\s+o'?clock)?\b",
+    re.I,
+)
+
+
+def _spoken_clock(r: Rules) -> re.Pattern[str] | None:
+    """ "half ten", "quarter past nine", "ten o'clock" (hour as a word or a figure)."""
+    if not r.spoken_clock:
+        return None
+    before = _alt([k for k in r.spoken_clock if not k.startswith("o'")])
+    after = _alt([k for k in r.spoken_clock if k.startswith("o'")])
+    hour = rf"(?P<h>{'|'.join(_HOUR_WORDS)}|1[0-2]|[1-9])"
+    parts = [rf"\b(?P<pre>{before})\s+{hour}\b(?!\s*(?:[:.]\d|a\.?m|p\.?m|%|years?|hours?|minutes?|of\b|an?\b))"]
+    if after:
+        parts.append(rf"\b{hour.replace('?P<h>', '?P<h2>')}\s+(?P<post>{after})")
+    return re.compile("|".join(parts), re.I)
+
+
 class DateReader:
     """Reads dates with one set of English calendar words; its patterns are compiled once."""
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         self._p = _patterns(rules)
+        self.spoken = _spoken_clock(rules)
         self._report = (
             re.compile(rf"(?<!\w)(?:{_alt(rules.report_date_cues)})(?!\w)") if rules.report_date_cues else None
         )
@@ -291,37 +318,50 @@ def _extract_dates(reader: DateReader, sentence: str) -> list[DateValue]:
         if free(*m.span()):
             add(m, DateValue(m.group(), weekday=r.weekdays[m["wd"].lower()]))
 
-    times: list[tuple[int, tuple[float, float], str]] = []
+    times: list[tuple[int, tuple[float, float], str, bool]] = []  # position, hours, surface, either half
     for m in p["clock"].finditer(text):
         if not free(*m.span()):
             continue
         h = int(m["h"]) % 12 + (12 if m["ap"].lower().startswith("p") else 0)
         h_f = h + (int(m["min"]) / 60 if m["min"] else 0.0)
         if int(m["h"]) <= 12:
-            times.append((m.start(), (h_f, h_f + 1.0), m.group()))
+            times.append((m.start(), (h_f, h_f + 1.0), m.group(), False))
             taken.append(m.span())
     for m in p["clock24"].finditer(text):
         if not free(*m.span("h")):
             continue
         h_f = int(m["h"]) + int(m["min"]) / 60
-        times.append((m.start("h"), (h_f, h_f + 1.0), text[m.start("h") : m.end()]))
+        times.append((m.start("h"), (h_f, h_f + 1.0), text[m.start("h") : m.end()], False))
         taken.append((m.start("h"), m.end()))
+    if reader.spoken is not None:
+        later_words = [m.span() for m in p["tod"].finditer(text) if r.times_of_day[m["tod"].lower()][0] >= NOON]
+        later = bool(later_words)
+        for m in reader.spoken.finditer(text):
+            if not free(*m.span()):
+                continue
+            word = (m["h"] or m["h2"]).lower()
+            hour = _HOUR_WORDS.index(word) + 1 if word in _HOUR_WORDS else int(word)
+            h_f = (hour + r.spoken_clock[" ".join((m["pre"] or m["post"]).lower().split())] / 60) % 12
+            if later:  # "half ten that night"
+                h_f += 12
+            times.append((m.start(), (h_f, h_f + 1.0), m.group(), not later))
+            taken.extend([m.span(), *later_words])  # "that evening" is said of this time
     for m in p["tod"].finditer(text):
         if free(*m.span()):
             a, b = r.times_of_day[m["tod"].lower()]
-            times.append((m.start(), (float(a), float(b)), m.group()))
+            times.append((m.start(), (float(a), float(b)), m.group(), False))
             taken.append(m.span())
 
     found.sort(key=lambda x: x[0])
     if times and found:
         # A time of day belongs to the nearest date of the sentence.
-        for _, hours, surface in times:
-            i = min(range(len(found)), key=lambda j: abs(found[j][0] - _))
+        for at, hours, surface, either in times:
+            i = min(range(len(found)), key=lambda j: abs(found[j][0] - at))
             pos, v = found[i]
             if v.hours is None:
-                found[i] = (pos, replace(v, hours=hours, text=f"{v.text} {surface}"))
+                found[i] = (pos, replace(v, hours=hours, text=f"{v.text} {surface}", either_half=either))
     elif times:
-        found = [(pos, DateValue(surface, hours=hours)) for pos, hours, surface in times]
+        found = [(pos, DateValue(surface, hours=hours, either_half=either)) for pos, hours, surface, either in times]
     return [v for _, v in found]
 
 
@@ -374,8 +414,16 @@ def dates_compatible(a: DateValue, b: DateValue) -> bool:
                     return False
             except ValueError:
                 pass
-    apart = a.hours and b.hours and not (a.hours[0] < b.hours[1] and b.hours[0] < a.hours[1])
+    apart = a.hours and b.hours and not any(x[0] < y[1] and y[0] < x[1] for x in _readings(a) for y in _readings(b))
     return not (apart and _same_day(a, b))
+
+
+def _readings(v: DateValue) -> list[tuple[float, float]]:
+    """The hours a value may mean: both halves of the day for "half ten"."""
+    assert v.hours is not None
+    if not v.either_half:
+        return [v.hours]
+    return [v.hours, (v.hours[0] + NOON, v.hours[1] + NOON)]
 
 
 def _same_day(a: DateValue, b: DateValue) -> bool:
@@ -402,7 +450,7 @@ def specificity(v: DateValue) -> float:
         width = 7
     else:
         width = 100000
-    return width - (0.5 if v.hours else 0.0)
+    return width - (0.0 if not v.hours else 0.25 if v.either_half else 0.5)
 
 
 def contains(outer: DateValue, inner: DateValue) -> bool:

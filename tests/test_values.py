@@ -108,6 +108,36 @@ def test_clock_times_in_british_and_24_hour_forms(sentence: str, hour: float) ->
     assert hours is not None and hours[0] == pytest.approx(hour)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "hour", "either", "shown"),
+    [
+        ("It all kicked off at the gate, just gone half ten.", 10.5, True, "half ten"),
+        ("The crush at the gate on Sunday night, around half ten.", 22.5, False, "Sunday 10:30 p.m."),
+        ("We left at quarter to nine.", 8.75, True, "quarter to nine"),
+        ("By ten o'clock the park was empty.", 10.0, True, "ten o'clock"),
+        ("The gates shut at half past 11 that evening.", 23.5, False, "11:30 p.m."),
+    ],
+)
+def test_clock_times_said_in_words(sentence: str, hour: float, either: bool, shown: str) -> None:
+    value = one_date(sentence)
+    assert value.hours is not None and value.hours[0] == pytest.approx(hour)
+    assert value.either_half is either and value.display() == shown
+
+
+def test_a_time_without_am_or_pm_agrees_with_either_half_of_the_day() -> None:
+    half_ten = one_date("It all kicked off just gone half ten.")
+    assert dates_compatible(half_ten, one_date("The surge happened at 10.30pm."))
+    assert dates_compatible(half_ten, one_date("Police arrived at 10:30 a.m."))
+    assert not dates_compatible(half_ten, one_date("The trouble started around 8pm."))
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Half the crowd left early.", "Half of ten people said no.", "One in ten o-rings failed."]
+)
+def test_half_and_quarter_that_are_not_times(sentence: str) -> None:
+    assert all(v.hours is None for v in extract_dates(sentence))
+
+
 @pytest.mark.parametrize("sentence", ["As John 3:16 says, love one another.", "They won 21:19 at home.", "A 2:1 mix."])
 def test_scores_ratios_and_verses_are_not_times(sentence: str) -> None:
     assert all(v.hours is None for v in extract_dates(sentence))

@@ -346,10 +346,13 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
     other questions never take a start date ("since 2017") for the event's date."""
     out: list[Found[DateValue]] = []
     subject = _subject_weight(job)
+    asks_career = job.facts.career_step(job.q.text)
     for c in job.contexts:
         rel = relevance(c, job)
         if rel is None or (subject and _carried(c, job) < DATE_SHARE * subject):
             continue
+        if not asks_career and job.facts.career_step(c.text):
+            continue  # "took office as mayor in January 2023" dates no incident
         for value in job.facts.dates(c.text):
             if value.since != job.slot.duration:
                 continue

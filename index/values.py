@@ -68,6 +68,7 @@ class Rules:
     roles: Mapping[str, str]
     organization_words: frozenset[str]
     hypothetical: tuple[str, ...]
+    career_cues: tuple[str, ...]
     ability: tuple[str, ...]
     not_names: frozenset[str]
     name_max_edits: int
@@ -112,6 +113,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         roles={str(k).lower(): str(v) for k, v in (raw.get("roles") or {}).items()},
         organization_words=frozenset(_strs(raw.get("organization_words"))),
         hypothetical=_strs(raw.get("hypothetical")),
+        career_cues=_strs(raw.get("career_cues")),
         ability=_strs(raw.get("ability")),
         not_names=frozenset(_strs(raw.get("not_names"))),
         name_max_edits=int(raw.get("name_max_edits", 2)),
@@ -439,6 +441,7 @@ class FactReader:
         )
         self._habitual = phrase_regex(r.habitual_cues)
         self._hypothetical = phrase_regex(r.hypothetical)
+        self._career = phrase_regex(r.career_cues)
         self._people_word = re.compile(rf"\b(?:\d+-year-old|{_alt(r.person_nouns)})\b")
         self._ability = phrase_regex(r.ability)
         # Answers read the same sentences again and again: remember recent readings.
@@ -772,6 +775,10 @@ class FactReader:
     def hypothetical(self, clause: str) -> bool:
         """What should, could or must be ("nobody should be hurt"), not what was."""
         return self._hypothetical is not None and self._hypothetical.search(clean(clause).lower()) is not None
+
+    def career_step(self, text: str) -> bool:
+        """Says when someone took office, was born, founded something ("became sheriff in 2017")."""
+        return self._career is not None and self._career.search(clean(text).lower()) is not None
 
     def about_ability(self, clause: str) -> bool:
         """About what can or may be done ("cannot simply order Harrowgate to stop")."""

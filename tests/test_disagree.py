@@ -239,6 +239,17 @@ def test_a_choice_the_question_offers_is_noted_when_sources_choose_differently()
     assert notes("was it a man or a woman that they detained in boston??", both, MADE) == ()
 
 
+def test_a_date_in_someones_career_is_not_the_incidents_date() -> None:
+    quotes = [
+        made_quote("S1", "At a packed meeting on February 10, 2025, the Boston City Council voted 4-3."),
+        made_quote("S2", "The Boston city council met on February 10, 2025, to debate the pause."),
+        made_quote("S3", "Mayor Ann Lindqvist took office in January 2023, after one term on the Boston city council."),
+    ]
+    assert notes("On what date did the Boston City Council meet after the protest?", quotes, MADE) == ()
+    tenure = [quotes[2], made_quote("S4", "Mayor Ann Lindqvist was sworn in in January 2022 after a close race.")]
+    assert facets(notes("When did Mayor Lindqvist take office?", tenure, MADE)) == ["date"]
+
+
 def test_places_the_question_offers_are_answers_not_where_to_look() -> None:
     quotes = [
         made_quote("S1", "Police said officers responded to Elm Terrace around 11 a.m. after a crowd gathered."),

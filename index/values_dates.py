@@ -122,7 +122,7 @@ def _hours_text(v: DateValue) -> str:
     if v.either_half:
         m = _SPOKEN_SURFACE.search(v.text)
         return m.group().lower() if m else v.text
-    for word in ("(?:early )?morning", "afternoon", "evening", "night"):
+    for word in ("(?:early )?morning", "afternoon", "evening", "night", "noon", "midday", "midnight"):
         m = re.search(rf"\b{word}\b", v.text, re.I)
         if m:
             return m.group().lower()
@@ -349,7 +349,8 @@ def _extract_dates(reader: DateReader, sentence: str) -> list[DateValue]:
     for m in p["tod"].finditer(text):
         if free(*m.span()):
             a, b = r.times_of_day[m["tod"].lower()]
-            times.append((m.start(), (float(a), float(b)), m.group(), False))
+            end = float(b) if b > a else a + 1.0  # "noon" is a moment: as wide as "12 p.m."
+            times.append((m.start(), (float(a), end), m.group(), False))
             taken.append(m.span())
 
     found.sort(key=lambda x: x[0])

@@ -94,6 +94,14 @@ def test_times_of_day() -> None:
     assert not dates_compatible(evening, other_day)
 
 
+def test_noon_agrees_with_noon_and_shows_as_noon() -> None:
+    noon = one_date("Shortly before noon, the sheriff ordered his deputies to leave.")
+    assert noon.display() == "noon"
+    assert dates_compatible(noon, one_date("Shortly before noon the sheriff's office called off the lockout."))
+    assert dates_compatible(noon, one_date("The last vehicle pulled away at 11:50 a.m."))
+    assert not dates_compatible(noon, one_date("That night the deputies left."))
+
+
 @pytest.mark.parametrize(
     ("sentence", "hour"),
     [

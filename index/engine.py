@@ -494,6 +494,9 @@ def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: View) -> b
         return True
     if not speaker:
         return False
+    head = q.slot.speaker_head
+    if head and not all(t in snap.search.term_id for t in snap.lexicon.tokenizer.tokens(head[-1])):
+        return False  # "the premier of Nova Scotia": the sources never name a premier
     pattern = snap.lexicon.speaker_pattern(_speaker_words(q, snap).split() or speaker)
     return any(pattern.search(snap.search.passages[s.passage].text) for s in scored[:SPEAKER_CANDIDATES])
 

@@ -114,6 +114,7 @@ class Language:
     subordinators: frozenset[str]
     hearsay_subjects: frozenset[str]
     hearsay_verbs: frozenset[str]
+    person_words: frozenset[str]
     facts: Mapping[str, Any]  # facts.yaml: months, numbers, hedges, roles, …
     places: Mapping[str, Any]  # world_places.yaml
     furniture: tuple[str, ...]  # furniture.yaml: page lines that are not content
@@ -157,6 +158,7 @@ class Language:
             subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
             hearsay_subjects=frozenset(str(w) for w in (english.get("hearsay") or {}).get("subjects") or ()),
             hearsay_verbs=frozenset(str(w) for w in (english.get("hearsay") or {}).get("verbs") or ()),
+            person_words=frozenset(str(w) for w in english.get("person_words") or ()),
             facts=_yaml(raw_files["facts.yaml"]) or {},
             places=_yaml(raw_files["world_places.yaml"]) or {},
             furniture=tuple(str(p) for p in (_yaml(raw_files["furniture.yaml"]) or {}).get("lines", ())),

@@ -110,6 +110,7 @@ class Slot:
     duration: bool = False  # "how long", "since when"
     time: bool = False  # the hour is asked ("what time", "morning or night"), not only the day
     speaker: tuple[str, ...] = ()  # quote: search terms of whose words are asked for
+    speaker_head: tuple[str, ...] = ()  # quote: the speaker's noun and its modifier as written ("fire", "chief")
     subject: str = ""  # define: what is asked about, as written ("the fenwick arms")
 
 
@@ -199,6 +200,7 @@ _EXISTS = re.compile(r"\b(?:is|are|was|were) there (?:any |a |an |some )?(?P<nou
 _CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\b(?:or|and|but|so)\s+)(?P<w>[a-z']+)")
 _WHAT = re.compile(r"\b(?:what|which)\b")
 _SPEAKER = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+(?:say|said|tell|told|state)\b")
+_SPEAKER_QUALIFIER = re.compile(r"\s+(?:of|for|from|at|in|with|on)\s+")  # "the premier *of Nova Scotia*"
 _SPEAKER_BEFORE = re.compile(r"(?P<who>[\w' .-]+?)(?:'s)?\s+(?:statement|statements|words|quote|message)\b")
 _AUX = frozenset(
     [
@@ -752,7 +754,7 @@ def _slot(q: str, lex: Lexicon) -> Slot | None:
         marks.append((what.start(), SlotKind.QUOTE))
     if not marks:
         if _SAY.search(q):
-            return Slot(SlotKind.QUOTE, speaker=_speaker(q, lex))
+            return _quote_slot(SlotKind.QUOTE, q, lex)
         if _SPELL.search(q):
             return Slot(SlotKind.NAME)
         return None
@@ -772,18 +774,31 @@ def _slot(q: str, lex: Lexicon) -> Slot | None:
         if _SPELL.search(q) and re.search(r"\bor\b", q):
             return Slot(SlotKind.NAME)
         if _SAY.search(q, opener_at):  # "did the sheriff say …", not "they said …, is that true"
-            return Slot(SlotKind.QUOTE, speaker=_speaker(q, lex))
+            return _quote_slot(SlotKind.QUOTE, q, lex)
     if kind is SlotKind.QUOTE:
-        return Slot(kind, speaker=_speaker(q, lex))
+        return _quote_slot(kind, q, lex)
     return Slot(kind)
 
 
-def _speaker(q: str, lex: Lexicon) -> tuple[str, ...]:
-    """Search terms of whose words a quote question asks for ("what did the sheriff say")."""
+def _quote_slot(kind: SlotKind, q: str, lex: Lexicon) -> Slot:
+    speaker, head = _speaker(q, lex)
+    return Slot(kind, speaker=speaker, speaker_head=head)
+
+
+def _speaker(q: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Whose words a quote question asks for ("what did the sheriff say"): the search terms of
+    the whole phrase, and its head noun with the word before it ("the premier of Nova Scotia":
+    premier; "the Carrow Bend fire chief lady": carrow bend fire chief)."""
     m = _SPEAKER.search(q) or _SPEAKER_BEFORE.search(q)
     if not m:
-        return ()
-    return tuple(lex.tokenizer.tokens(m["who"]))
+        return (), ()
+    lang = lex.language
+    head = _SPEAKER_QUALIFIER.split(m["who"], maxsplit=1)[0]
+    ws = [w.removesuffix("'s") for w in _HEARSAY_WORD.findall(head)]
+    ws = [w for w in ws if w and w not in lang.stopwords and w not in lang.filler]
+    while ws and ws[-1] in lang.person_words:
+        ws.pop()
+    return tuple(lex.tokenizer.tokens(m["who"])), tuple(ws)
 
 
 def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

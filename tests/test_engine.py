@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.models import InvalidQuestion
+from index.models import InvalidQuestion, Source
 from index.store import load_index
 
 WS = re.compile(r"\s+")
@@ -57,6 +57,27 @@ async def test_questions_the_sources_do_not_cover_quote_nothing(engine: Engine, 
     assert not answer.answered
     assert answer.quotes == ()
     assert "source" in answer.message.lower()
+
+
+STRIKE = {
+    "a": "Nova Scotia officials said the strike at the fish plant must end soon. The union said talks would resume.",
+    "b": "The fire chief said nobody was hurt when the truck hit the picket line. Police said two were arrested.",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("What did the premier of Nova Scotia say about the strike?", False),
+        ("wat did the premier lady actually say abt the strike", False),
+        ("What did Nova Scotia officials say about the strike?", True),
+        ("what did the fire chief guy say abt the truck", True),
+        ("What did the chief of the fire service say about the picket line?", True),
+    ],
+)
+async def test_a_quote_question_needs_its_speaker_named_in_the_sources(question: str, answered: bool) -> None:
+    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(STRIKE)], STRIKE)
+    assert (await engine.ask(question)).answered is answered
 
 
 async def test_typos_are_forgiven(engine: Engine) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.client import warm_up
 from index.engine import Engine
 from index.lexicon import CorpusProfile, Lexicon, english
 from index.store import build_index
@@ -96,3 +97,26 @@ async def test_an_adopted_version_frees_the_old_one_without_the_cycle_collector(
         engine.answer(q)
     assert [name for name, r in refs.items() if r() is not None] == []
     assert index_objects_only_the_collector_frees() == []
+
+
+async def test_the_bot_adopts_a_version_without_unfreezing(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After start-up, the bot never unfreezes to settle a new version: a full collection of
+    every object would stall its event loop (70-100 ms), and the old version needs none."""
+    engine = await Engine.open(db_copy)
+    engine.answer(QUESTIONS[0])
+
+    async def no_warm() -> None:  # the word lists are not what this test is about
+        pass
+
+    monkeypatch.setattr(engine, "warm", no_warm)
+    unfrozen: list[str] = []
+    try:
+        await warm_up(engine)  # as the bot starts: one full collection, everything frozen
+        monkeypatch.setattr(gc, "unfreeze", lambda: unfrozen.append("unfreeze"))
+        for _ in range(3):
+            await build_index(SEEDS, db_copy)
+            assert await engine.reload()
+        assert unfrozen == []
+    finally:
+        monkeypatch.undo()
+        gc.unfreeze()

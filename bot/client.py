@@ -21,7 +21,7 @@ from bot.errors import BotTree
 from bot.render import NO_MENTIONS
 from bot.state import State
 from bot.views import ANSWER_ITEMS
-from index.engine import settle_memory
+from index.engine import settle_memory, settle_new_version
 
 if TYPE_CHECKING:
     from index.engine import Engine
@@ -49,8 +49,8 @@ async def warm_up(engine: Engine) -> float:
     (the first member's question must not stall everyone else's); seconds it took."""
     started = time.perf_counter()
     await engine.warm()
-    settle_memory()
-    engine.after_swap = settle_memory  # each version the bot adopts, too
+    settle_memory()  # one full collection, before the bot connects
+    engine.after_swap = settle_new_version  # each version the bot adopts: no full collection
     seconds = time.perf_counter() - started
     log.info("Engine warmed up in %.2f s", seconds)
     return seconds

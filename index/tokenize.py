@@ -130,6 +130,41 @@ class Tokenizer:
         light: Sequence[str] = (),
         lemmas: Mapping[str, str] | None = None,
     ) -> None:
+        self._analyzer = analyzer = _Analyzer(stopwords, synonym_groups, light, lemmas)
+        self.stopwords = analyzer.stopwords
+        # Answers tokenize the same passage sentences again and again (disagreement
+        # notes read them per question): remember recent ones. The cache wraps the
+        # analyzer's method, not one of this tokenizer's: a tokenizer holding a cache of
+        # its own bound method would be a reference cycle, so an index version dropped
+        # by a running bot would wait for a full run of the cyclic garbage collector.
+        self._cached_terms = lru_cache(maxsize=65536)(analyzer.terms)
+
+    def stem(self, word: str) -> str:
+        return self._analyzer.stem(word)
+
+    def analyze(self, text: str) -> list[tuple[str, Word]]:
+        """Terms with the word each came from (phrases map to their first word)."""
+        return self._analyzer.analyze(text)
+
+    def analyze_words(self, ws: Sequence[Word]) -> list[tuple[str, Word]]:
+        """:meth:`analyze` for text already split with :func:`words`."""
+        return self._analyzer.analyze_words(ws)
+
+    def tokens(self, text: str) -> list[str]:
+        """The search terms of ``text``, in order (duplicates kept)."""
+        return list(self._cached_terms(text))
+
+
+class _Analyzer:
+    """What a :class:`Tokenizer` does, without its cache."""
+
+    def __init__(
+        self,
+        stopwords: Iterable[str],
+        synonym_groups: Sequence[Sequence[str]],
+        light: Sequence[str],
+        lemmas: Mapping[str, str] | None,
+    ) -> None:
         self._stemmer = Stemmer.Stemmer("english")
         self._stem_cache: dict[str, str] = {}
         self.stopwords = frozenset(normalize(w) for w in stopwords)
@@ -150,9 +185,6 @@ class Tokenizer:
                 self._phrases[stems] = ""  # matched, then dropped
         self._max_phrase = max((len(p) for p in self._phrases), default=1)
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
-        # Answers tokenize the same passage sentences again and again (disagreement
-        # notes read them per question): remember recent ones.
-        self._cached_terms = lru_cache(maxsize=65536)(self._terms)
 
     def stem(self, word: str) -> str:
         cached = self._stem_cache.get(word)
@@ -175,11 +207,9 @@ class Tokenizer:
         return self.stem(surface)
 
     def analyze(self, text: str) -> list[tuple[str, Word]]:
-        """Terms with the word each came from (phrases map to their first word)."""
         return self.analyze_words(words(text))
 
     def analyze_words(self, ws: Sequence[Word]) -> list[tuple[str, Word]]:
-        """:meth:`analyze` for text already split with :func:`words`."""
         stems = [self._stem_one(w.surface) for w in ws]
         out: list[tuple[str, Word]] = []
         starts = self._phrase_starts
@@ -207,9 +237,5 @@ class Tokenizer:
             i += 1
         return out
 
-    def tokens(self, text: str) -> list[str]:
-        """The search terms of ``text``, in order (duplicates kept)."""
-        return list(self._cached_terms(text))
-
-    def _terms(self, text: str) -> tuple[str, ...]:
+    def terms(self, text: str) -> tuple[str, ...]:
         return tuple(t for t, _ in self.analyze(text))

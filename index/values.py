@@ -23,6 +23,7 @@ from index.values_dates import DateReader, DateValue
 
 if TYPE_CHECKING:
     from index.lexicon import Lexicon
+    from index.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -288,34 +289,40 @@ class Gazetteer:
                 if str(name) not in places:
                     places[str(name)] = Place(str(name), PlaceKind.CITY, tuple(str(w) for w in within))
 
-        def walk(node: Any, chain: tuple[str, ...]) -> None:
-            items = node.items() if isinstance(node, dict) else ((str(x), None) for x in node or ())
-            for raw_name, children in items:
-                name = str(raw_name)
-                if name == "\0derived":
-                    for local_name in children or ():
-                        places.setdefault(str(local_name), Place(str(local_name), PlaceKind.LOCAL))
-                    continue
-                known = places.get(name)
-                kind: PlaceKind
-                if known is not None and known.kind in (PlaceKind.STATE, PlaceKind.COUNTRY):
-                    kind = known.kind
-                elif re.search(r"\b(?:County|Parish|Borough|Shire)$", name):
-                    kind = PlaceKind.COUNTY
-                elif children:
-                    kind = PlaceKind.REGION
-                else:
-                    kind = PlaceKind.CITY
-                outer = tuple(dict.fromkeys([*chain, *(known.within if known else ())]))
-                places[name] = Place(name, kind, outer)
-                if children:
-                    walk(children, (name, *chain))
-
-        walk(local, ())
+        _add_local(places, local, ())
         ambiguous = frozenset(str(a) for a in world.get("ambiguous") or ()) - set(_names_in(local))
         by_lower = {n.lower(): n for n in places if len(n) >= 4}
         firsts = frozenset(n.split()[0] for n in places if " " in n)
         return cls(places, ambiguous, by_lower, max((len(n.split()) for n in places), default=1), firsts)
+
+
+def _add_local(places: dict[str, Place], node: Any, chain: tuple[str, ...]) -> None:
+    """Add a corpus's own places (``{region: [places within]}``, nested) within ``chain``.
+
+    A function of its own, not one nested in :meth:`Gazetteer.build`: a nested function that
+    calls itself is a reference cycle, which would hold ``places`` until the cyclic collector ran.
+    """
+    items = node.items() if isinstance(node, dict) else ((str(x), None) for x in node or ())
+    for raw_name, children in items:
+        name = str(raw_name)
+        if name == "\0derived":
+            for local_name in children or ():
+                places.setdefault(str(local_name), Place(str(local_name), PlaceKind.LOCAL))
+            continue
+        known = places.get(name)
+        kind: PlaceKind
+        if known is not None and known.kind in (PlaceKind.STATE, PlaceKind.COUNTRY):
+            kind = known.kind
+        elif re.search(r"\b(?:County|Parish|Borough|Shire)$", name):
+            kind = PlaceKind.COUNTY
+        elif children:
+            kind = PlaceKind.REGION
+        else:
+            kind = PlaceKind.CITY
+        outer = tuple(dict.fromkeys([*chain, *(known.within if known else ())]))
+        places[name] = Place(name, kind, outer)
+        if children:
+            _add_local(places, children, (name, *chain))
 
 
 def _names_in(node: Any) -> list[str]:
@@ -408,27 +415,7 @@ class FactReader:
             local["\0derived"] = list(lexicon.derived.places)
         self.gazetteer = Gazetteer.build(lexicon.language.places, local)
         self.date_reader = DateReader(r)
-        hedge_words = [w for ws in r.hedges.values() for w in ws]
-        numbers = _alt(r.number_words)
-        self._count = re.compile(
-            rf"(?<![\w$#.,/-])(?:(?P<hedge>{_alt(hedge_words)})\s+)?"
-            rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{numbers})(?:[-\s](?:{numbers}))?|{_alt(r.magnitude_words)})"
-            rf"(?P<plus>\+)?(?![\w])"
-        )
-        months = _alt(r.months)
-        self._month_before = re.compile(rf"\b(?:{months})\.?\s*$")
-        self._month_after = re.compile(rf"(?:{months})\b")
-        self._more_after = re.compile(rf"(?:{_alt(r.hedge_suffix_more)})\b")
-        self._increment_after = re.compile(rf"(?:{_alt(r.increment_after)})\b(?!\s+than\b)")
-        self._increment_before = re.compile(rf"\b(?:{_alt(r.increment_before)})\s*$")
         self._other_event = re.compile(rf"\b(?:{_alt(r.other_event_cues)})\s+(?P<noun>[a-z]+)")
-        item = (
-            rf"(?:a|an|another|one other|one|his|her|their)\s+(?:[a-z'-]+\s+){{0,2}}?"
-            rf"(?:\d+-year-old|{_alt(r.person_nouns)})\b"
-        )
-        self._people_list = re.compile(rf"\b{item}(?:\s*,\s*{item})*\s*,?\s+and\s+{item}")
-        self._aggregate = phrase_regex(r.aggregate_cues)
-        self._role = re.compile(rf"(?<![\w.])(?i:{_alt(r.roles)})(?![\w])\.?")
         self._misspelling = phrase_regex([*r.misspelling_cues, "misspel"])
         self._misspelling_cue = re.compile(rf"(?:{_alt(r.misspelling_cues)}|misspel\w*)")
         breaks = [re.escape(w) for w in r.clause_breaks if w.isalpha()]
@@ -444,102 +431,33 @@ class FactReader:
         self._career = phrase_regex(r.career_cues)
         self._people_word = re.compile(rf"\b(?:\d+-year-old|{_alt(r.person_nouns)})\b")
         self._ability = phrase_regex(r.ability)
-        # Answers read the same sentences again and again: remember recent readings.
-        self.dates = lru_cache(maxsize=SENTENCE_CACHE)(self._dates)  # type: ignore[method-assign]
-        self.places = lru_cache(maxsize=SENTENCE_CACHE)(self._places)  # type: ignore[method-assign]
-        self.names = lru_cache(maxsize=SENTENCE_CACHE)(self._names)  # type: ignore[method-assign]
-        self.counts = lru_cache(maxsize=SENTENCE_CACHE)(self._counts)  # type: ignore[method-assign]
+        # Answers read the same sentences again and again: remember recent readings. The
+        # caches wrap the methods of readers that do not hold this one: a reader holding a
+        # cache of its own bound method is a reference cycle, and an index version a running
+        # bot drops would wait for a full run of the cyclic garbage collector.
+        self._sentences = sentences = _SentenceReader(r, self.tokenizer, self.gazetteer)
+        self.dates = lru_cache(maxsize=SENTENCE_CACHE)(self.date_reader.extract)  # type: ignore[method-assign]
+        self.places = lru_cache(maxsize=SENTENCE_CACHE)(sentences.places)  # type: ignore[method-assign]
+        self.names = lru_cache(maxsize=SENTENCE_CACHE)(sentences.names)  # type: ignore[method-assign]
+        self.counts = lru_cache(maxsize=SENTENCE_CACHE)(sentences.counts)  # type: ignore[method-assign]
 
     # -- dates ------------------------------------------------------------------------------
 
     def dates(self, sentence: str) -> list[DateValue]:
         """Dates, ranges and times of day the sentence gives (none for a report's own date)."""
-        return self._dates(sentence)
-
-    def _dates(self, sentence: str) -> list[DateValue]:
         return self.date_reader.extract(sentence)
 
     # -- counts -----------------------------------------------------------------------------
 
     def same_word(self, a: str, b: str) -> bool:
-        ta = self.tokenizer.tokens(a)
-        return bool(ta) and ta == self.tokenizer.tokens(b)
-
-    def _noun_after(self, rest: str, focus_nouns: Sequence[str]) -> str:
-        """The counted noun in the few words after a figure ("of" and adjectives skipped)."""
-        ws = _WORDS.findall(rest.lower())[:5]
-        if ws and ws[0] == "of":
-            ws = ws[1:]
-            if ws and ws[0] in {"the", "them", "these", "those"}:
-                ws = ws[1:]
-        for w in ws[:3]:
-            if w in self.rules.person_nouns or any(self.same_word(w, f) for f in focus_nouns):
-                return w
-        return ws[0] if ws else ""
+        return _same_word(self.tokenizer, a, b)
 
     def counts(self, sentence: str, focus_nouns: tuple[str, ...] = ()) -> list[CountValue]:
         """Figures in a sentence with their hedge and counted noun; vague words are skipped.
 
         Years, ages ("16-year-old"), times, percentages and phone numbers are not counts.
         """
-        return self._counts(sentence, focus_nouns)
-
-    def _counts(self, sentence: str, focus_nouns: tuple[str, ...] = ()) -> list[CountValue]:
-        low = clean(sentence).lower()
-        r = self.rules
-        aggregate = self._aggregate is not None and self._aggregate.search(low) is not None
-        out: list[tuple[int, CountValue]] = []
-        spans: list[tuple[int, int]] = []
-        for m in self._people_list.finditer(low):
-            n = len(_ARTICLE.findall(m.group()))
-            out.append((m.start(), CountValue(m.group(), float(n), "exact", "people", aggregate)))
-            spans.append(m.span())
-        for m in self._count.finditer(low):
-            if any(a <= m.start() < b for a, b in spans):
-                continue
-            num = m["num"]
-            after = low[m.end() :].lstrip()
-            if _SKIP_AFTER.match(low[m.end() :]) or _SKIP_AFTER.match(after) or _YEAR.match(num):
-                continue
-            if self._month_before.search(low[max(0, m.start() - 12) : m.start()]) or self._month_after.match(after):
-                continue  # part of a date
-            if _APPOSITIVE_AGE.search(clean(sentence)[: m.start()]) and low[m.end() : m.end() + 1] == ",":
-                continue  # "Dalia Ferreira, 36, from apartment 3C": an age
-            if num in {"one", "a single", "single"}:
-                continue  # "one of the most notable", "just about one arrest": rarely a figure
-            hedge = "exact"
-            if m["hedge"]:
-                hedge = next(k for k, ws in r.hedges.items() if m["hedge"] in ws)
-            if m["plus"] or self._more_after.match(after):
-                hedge = "more"
-            label = ""
-            if num in r.magnitude_words:
-                lo, hi = r.magnitude_words[num]
-                anchor = float(lo)
-                if num.startswith("a ") and hedge == "exact":
-                    hedge = "approx"
-                    anchor = float(lo + hi) / 2
-                else:
-                    hedge, label = "magnitude", num
-            elif num[0].isdigit():
-                anchor = float(num.replace(",", ""))
-            else:
-                parts = [r.number_words[p] for p in re.split(r"[-\s]", num) if p in r.number_words]
-                if num in r.number_words:
-                    anchor = float(r.number_words[num])
-                elif len(parts) == 2 and parts[1] in (12, 100, 1000):
-                    anchor = float(parts[0] * parts[1])  # "two dozen", "three hundred"
-                else:
-                    anchor = float(sum(parts))
-            noun = self._noun_after(after, focus_nouns)
-            if not noun and not after.strip(" .;"):
-                noun = self._label_noun(low[: m.start()], focus_nouns)
-            word = m["hedge"] if m["hedge"] and hedge != "magnitude" and not m["plus"] else ""
-            increment = bool(self._increment_after.match(after) or self._increment_before.search(low[: m.start()]))
-            value = CountValue(m.group().strip(), anchor, hedge, noun, aggregate, label, word, increment)
-            out.append((m.start(), value))
-        out.sort(key=lambda x: x[0])
-        return [v for _, v in out]
+        return self._sentences.counts(sentence, focus_nouns)
 
     def opens_other_event(self, text: str) -> bool:
         """Does ``text`` start telling of a later or separate event ("a second confrontation
@@ -553,18 +471,6 @@ class FactReader:
                 continue
             return True
         return False
-
-    def _label_noun(self, before: str, focus_nouns: Sequence[str]) -> str:
-        """The counted noun of a fact-box label ending in a colon: its first word that is a
-        person noun or the question's, else its first word."""
-        m = _LABEL_BEFORE.search(before)
-        if m is None:
-            return ""
-        ws = [w for w in _WORDS.findall(m["label"]) if self.tokenizer.tokens(w)]  # no "the", "of"
-        for w in ws:
-            if w in self.rules.person_nouns or any(self.same_word(w, f) for f in focus_nouns):
-                return w
-        return ws[0] if ws else ""
 
     def noun_matches(self, value_noun: str, wanted: Sequence[str], verb_terms: Sequence[str] = ()) -> bool:
         """Does a counted noun count what the question counts?
@@ -607,48 +513,7 @@ class FactReader:
     def places(self, sentence: str) -> list[Place]:
         """Places a sentence names, in order; names inside organization names are skipped
         ("Lynn Police Department", "Worcester Community Action", "Essex County Sheriff")."""
-        return self._places(sentence)
-
-    def _places(self, sentence: str) -> list[Place]:
-        text = clean(sentence)
-        g = self.gazetteer
-        found: list[tuple[int, Place]] = []
-        taken: list[tuple[int, int]] = []
-        heading = looks_like_heading(text)
-        for start, end, name in g.find(text):
-            after = text[end:]
-            if re.match(r"(?:'s)?\s+(?:[A-Z][a-z]+|[A-Z]{2,})\b", after):
-                nxt = re.match(r"(?:'s)?\s+(\S+)", after)
-                word = nxt.group(1).strip(",.:;") if nxt else ""
-                # "Lynn Police Department" is part of a name; in a heading every word is capitalized,
-                # so only an organization's head noun says so ("The Worcester Incident" is a place).
-                named = word.lower() in self.rules.organization_words if heading else True
-                if named and word not in g.places and word not in g.first_words:
-                    continue
-            if name in g.ambiguous and not _PLACE_CUE.search(text[:start]):
-                continue
-            found.append((start, g.places[name]))
-            taken.append((start, end))
-        for m in _LOCAL.finditer(text):
-            if not any(a < m.end() and m.start() < b for a, b in taken) and not looks_like_heading(text):
-                found.append((m.start(), Place(m.group(), PlaceKind.LOCAL)))
-                taken.append(m.span())
-        for m in _AFTER_PREP.finditer(text):
-            a, b = m.span("name")
-            name = m["name"]
-            if any(a < e and s < b for s, e in taken) or looks_like_heading(text):
-                continue
-            first = name.split()[0].lower()
-            if first in self.rules.months or first in self.rules.weekdays or first in self.rules.not_names:
-                continue
-            found.append((a, Place(name, PlaceKind.CITY)))
-            taken.append((a, b))
-        found.sort(key=lambda x: x[0])
-        out: list[Place] = []
-        for _, place in found:
-            if all(p.name != place.name for p in out):
-                out.append(place)
-        return out
+        return self._sentences.places(sentence)
 
     def finest(self, places: Iterable[Place]) -> list[Place]:
         """Drop places that contain another place of the same list (keep "Worcester", not "Massachusetts")."""
@@ -663,40 +528,7 @@ class FactReader:
 
         Headings are skipped: in Title Case a following word looks like a name.
         """
-        return self._names(sentence)
-
-    def _names(self, sentence: str) -> list[NameMention]:
-        text = clean(sentence)
-        if looks_like_heading(text):
-            return []
-        r = self.rules
-        g = self.gazetteer
-        out: list[NameMention] = []
-        for m in self._role.finditer(text):
-            role_word = m.group().rstrip(".").lower()
-            after = _AFTER_ROLE.match(text[m.end() :])
-            if not after:
-                continue
-            keep: list[str] = []
-            for t in after["name"].split():
-                low = t.lower().strip(".")
-                if low in r.not_names or low in r.roles or t in g.places:
-                    break
-                keep.append(t)
-            if not keep or len(keep[-1]) < 3 or not keep[-1][0].isupper():
-                continue
-            before = _CTX_BEFORE.search(text[: m.start()])
-            ctx = (before.group() if before else "") + m.group()
-            out.append(
-                NameMention(
-                    " ".join(keep),
-                    keep[-1],
-                    r.roles.get(role_word, role_word),
-                    ctx.strip(),
-                    _inside_quotes(text, m.end() + after.start("name")),
-                )
-            )
-        return out
+        return self._sentences.names(sentence)
 
     def same_person(self, a: str, b: str) -> bool:
         return same_person_name(a, b, self.rules.name_max_edits)
@@ -787,3 +619,192 @@ class FactReader:
     def habitual(self, clause: str) -> bool:
         """A general statement ("ICE typically operates with...") rather than about one event."""
         return self._habitual is not None and self._habitual.search(clean(clause).lower()) is not None
+
+
+def _same_word(tokenizer: Tokenizer, a: str, b: str) -> bool:
+    ta = tokenizer.tokens(a)
+    return bool(ta) and ta == tokenizer.tokens(b)
+
+
+class _SentenceReader:
+    """The readings a :class:`FactReader` remembers (dates aside): counts, places and names."""
+
+    def __init__(self, rules: Rules, tokenizer: Tokenizer, gazetteer: Gazetteer) -> None:
+        self.rules = r = rules
+        self.tokenizer = tokenizer
+        self.gazetteer = gazetteer
+        hedge_words = [w for ws in r.hedges.values() for w in ws]
+        numbers = _alt(r.number_words)
+        self._count = re.compile(
+            rf"(?<![\w$#.,/-])(?:(?P<hedge>{_alt(hedge_words)})\s+)?"
+            rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{numbers})(?:[-\s](?:{numbers}))?|{_alt(r.magnitude_words)})"
+            rf"(?P<plus>\+)?(?![\w])"
+        )
+        months = _alt(r.months)
+        self._month_before = re.compile(rf"\b(?:{months})\.?\s*$")
+        self._month_after = re.compile(rf"(?:{months})\b")
+        self._more_after = re.compile(rf"(?:{_alt(r.hedge_suffix_more)})\b")
+        self._increment_after = re.compile(rf"(?:{_alt(r.increment_after)})\b(?!\s+than\b)")
+        self._increment_before = re.compile(rf"\b(?:{_alt(r.increment_before)})\s*$")
+        item = (
+            rf"(?:a|an|another|one other|one|his|her|their)\s+(?:[a-z'-]+\s+){{0,2}}?"
+            rf"(?:\d+-year-old|{_alt(r.person_nouns)})\b"
+        )
+        self._people_list = re.compile(rf"\b{item}(?:\s*,\s*{item})*\s*,?\s+and\s+{item}")
+        self._aggregate = phrase_regex(r.aggregate_cues)
+        self._role = re.compile(rf"(?<![\w.])(?i:{_alt(r.roles)})(?![\w])\.?")
+
+    def counts(self, sentence: str, focus_nouns: tuple[str, ...] = ()) -> list[CountValue]:
+        low = clean(sentence).lower()
+        r = self.rules
+        aggregate = self._aggregate is not None and self._aggregate.search(low) is not None
+        out: list[tuple[int, CountValue]] = []
+        spans: list[tuple[int, int]] = []
+        for m in self._people_list.finditer(low):
+            n = len(_ARTICLE.findall(m.group()))
+            out.append((m.start(), CountValue(m.group(), float(n), "exact", "people", aggregate)))
+            spans.append(m.span())
+        for m in self._count.finditer(low):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            num = m["num"]
+            after = low[m.end() :].lstrip()
+            if _SKIP_AFTER.match(low[m.end() :]) or _SKIP_AFTER.match(after) or _YEAR.match(num):
+                continue
+            if self._month_before.search(low[max(0, m.start() - 12) : m.start()]) or self._month_after.match(after):
+                continue  # part of a date
+            if _APPOSITIVE_AGE.search(clean(sentence)[: m.start()]) and low[m.end() : m.end() + 1] == ",":
+                continue  # "Dalia Ferreira, 36, from apartment 3C": an age
+            if num in {"one", "a single", "single"}:
+                continue  # "one of the most notable", "just about one arrest": rarely a figure
+            hedge = "exact"
+            if m["hedge"]:
+                hedge = next(k for k, ws in r.hedges.items() if m["hedge"] in ws)
+            if m["plus"] or self._more_after.match(after):
+                hedge = "more"
+            label = ""
+            if num in r.magnitude_words:
+                lo, hi = r.magnitude_words[num]
+                anchor = float(lo)
+                if num.startswith("a ") and hedge == "exact":
+                    hedge = "approx"
+                    anchor = float(lo + hi) / 2
+                else:
+                    hedge, label = "magnitude", num
+            elif num[0].isdigit():
+                anchor = float(num.replace(",", ""))
+            else:
+                parts = [r.number_words[p] for p in re.split(r"[-\s]", num) if p in r.number_words]
+                if num in r.number_words:
+                    anchor = float(r.number_words[num])
+                elif len(parts) == 2 and parts[1] in (12, 100, 1000):
+                    anchor = float(parts[0] * parts[1])  # "two dozen", "three hundred"
+                else:
+                    anchor = float(sum(parts))
+            noun = self._noun_after(after, focus_nouns)
+            if not noun and not after.strip(" .;"):
+                noun = self._label_noun(low[: m.start()], focus_nouns)
+            word = m["hedge"] if m["hedge"] and hedge != "magnitude" and not m["plus"] else ""
+            increment = bool(self._increment_after.match(after) or self._increment_before.search(low[: m.start()]))
+            value = CountValue(m.group().strip(), anchor, hedge, noun, aggregate, label, word, increment)
+            out.append((m.start(), value))
+        out.sort(key=lambda x: x[0])
+        return [v for _, v in out]
+
+    def _noun_after(self, rest: str, focus_nouns: Sequence[str]) -> str:
+        """The counted noun in the few words after a figure ("of" and adjectives skipped)."""
+        ws = _WORDS.findall(rest.lower())[:5]
+        if ws and ws[0] == "of":
+            ws = ws[1:]
+            if ws and ws[0] in {"the", "them", "these", "those"}:
+                ws = ws[1:]
+        for w in ws[:3]:
+            if w in self.rules.person_nouns or any(_same_word(self.tokenizer, w, f) for f in focus_nouns):
+                return w
+        return ws[0] if ws else ""
+
+    def _label_noun(self, before: str, focus_nouns: Sequence[str]) -> str:
+        """The counted noun of a fact-box label ending in a colon: its first word that is a
+        person noun or the question's, else its first word."""
+        m = _LABEL_BEFORE.search(before)
+        if m is None:
+            return ""
+        ws = [w for w in _WORDS.findall(m["label"]) if self.tokenizer.tokens(w)]  # no "the", "of"
+        for w in ws:
+            if w in self.rules.person_nouns or any(_same_word(self.tokenizer, w, f) for f in focus_nouns):
+                return w
+        return ws[0] if ws else ""
+
+    def places(self, sentence: str) -> list[Place]:
+        text = clean(sentence)
+        g = self.gazetteer
+        found: list[tuple[int, Place]] = []
+        taken: list[tuple[int, int]] = []
+        heading = looks_like_heading(text)
+        for start, end, name in g.find(text):
+            after = text[end:]
+            if re.match(r"(?:'s)?\s+(?:[A-Z][a-z]+|[A-Z]{2,})\b", after):
+                nxt = re.match(r"(?:'s)?\s+(\S+)", after)
+                word = nxt.group(1).strip(",.:;") if nxt else ""
+                # "Lynn Police Department" is part of a name; in a heading every word is capitalized,
+                # so only an organization's head noun says so ("The Worcester Incident" is a place).
+                named = word.lower() in self.rules.organization_words if heading else True
+                if named and word not in g.places and word not in g.first_words:
+                    continue
+            if name in g.ambiguous and not _PLACE_CUE.search(text[:start]):
+                continue
+            found.append((start, g.places[name]))
+            taken.append((start, end))
+        for m in _LOCAL.finditer(text):
+            if not any(a < m.end() and m.start() < b for a, b in taken) and not looks_like_heading(text):
+                found.append((m.start(), Place(m.group(), PlaceKind.LOCAL)))
+                taken.append(m.span())
+        for m in _AFTER_PREP.finditer(text):
+            a, b = m.span("name")
+            name = m["name"]
+            if any(a < e and s < b for s, e in taken) or looks_like_heading(text):
+                continue
+            first = name.split()[0].lower()
+            if first in self.rules.months or first in self.rules.weekdays or first in self.rules.not_names:
+                continue
+            found.append((a, Place(name, PlaceKind.CITY)))
+            taken.append((a, b))
+        found.sort(key=lambda x: x[0])
+        out: list[Place] = []
+        for _, place in found:
+            if all(p.name != place.name for p in out):
+                out.append(place)
+        return out
+
+    def names(self, sentence: str) -> list[NameMention]:
+        text = clean(sentence)
+        if looks_like_heading(text):
+            return []
+        r = self.rules
+        g = self.gazetteer
+        out: list[NameMention] = []
+        for m in self._role.finditer(text):
+            role_word = m.group().rstrip(".").lower()
+            after = _AFTER_ROLE.match(text[m.end() :])
+            if not after:
+                continue
+            keep: list[str] = []
+            for t in after["name"].split():
+                low = t.lower().strip(".")
+                if low in r.not_names or low in r.roles or t in g.places:
+                    break
+                keep.append(t)
+            if not keep or len(keep[-1]) < 3 or not keep[-1][0].isupper():
+                continue
+            before = _CTX_BEFORE.search(text[: m.start()])
+            ctx = (before.group() if before else "") + m.group()
+            out.append(
+                NameMention(
+                    " ".join(keep),
+                    keep[-1],
+                    r.roles.get(role_word, role_word),
+                    ctx.strip(),
+                    _inside_quotes(text, m.end() + after.start("name")),
+                )
+            )
+        return out

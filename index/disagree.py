@@ -371,12 +371,18 @@ def _subject_weight(job: _Job) -> float:
 
 
 def _carried(ctx: Context, job: _Job) -> float:
-    """Weight of the question's subject a sentence carries (with the sentence before it and
-    its passage's heading: "On May 8 …" often opens the paragraph the event is told in)."""
+    """Weight of the question's subject a sentence carries, with its neighbours and its
+    passage's heading: "On May 8 …" often opens the paragraph the event is told in, and
+    "The trouble started around 7:30 a.m." is followed by what the trouble was."""
     w = job.q.weight
-    before = {t for c in job.contexts if c.passage == ctx.passage and c.position == ctx.position - 1 for t in c.terms}
+    near = {
+        t
+        for c in job.contexts
+        if c.passage == ctx.passage and abs(c.position - ctx.position) == 1 and not job.facts.dates(c.text)
+        for t in c.terms
+    }
     heading = set(job.lexicon.tokenizer.tokens(ctx.heading)) if ctx.heading else set()
-    have = ctx.terms | before | heading
+    have = ctx.terms | near | heading
     return sum(w.get(t, 0.0) for t in job.key if t in have)
 
 

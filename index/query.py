@@ -479,7 +479,8 @@ def _framing_terms(qwords: Sequence[QuestionWord], terms: Sequence[str], lex: Le
     all the question has."""
     subs = lex.language.subordinators
     for i, q in enumerate(qwords):
-        if i and q.typed in subs:
+        # "since when has she led …": a subordinator before any content word asks, not frames
+        if q.typed in subs and any(p.role is Role.CONTENT and p.typed not in subs for p in qwords[:i]):
             tail = {t for w in qwords[i + 1 :] for t in lex.tokenizer.tokens(w.word)}
             framed = tuple(t for t in dict.fromkeys(terms) if t in tail)
             return framed if len(framed) < len(set(terms)) else ()

@@ -239,6 +239,24 @@ def test_a_choice_the_question_offers_is_noted_when_sources_choose_differently()
     assert notes("was it a man or a woman that they detained in boston??", both, MADE) == ()
 
 
+def test_a_time_is_read_with_the_sentence_that_says_what_happened_then() -> None:
+    quotes = [
+        made_quote("S1", "The trouble started around 7:30 a.m. at the gate. A truck hit a picketer in Boston."),
+        made_quote("S2", "In Boston a truck hit a picketer at about 6:15 a.m., police said."),
+    ]
+    assert facets(notes("At what time was the picketer hit by the truck in Boston?", quotes, MADE)) == ["date"]
+    other = [
+        quotes[1],
+        made_quote("S1", "In Boston a truck hit a picketer at 6 a.m. On March 20, at 7:30 a.m., a rally began."),
+    ]
+    assert notes("At what time was the picketer hit by the truck in Boston?", other, MADE) == ()
+
+
+def test_since_when_asks_and_frames_nothing() -> None:
+    q = ENGINE.parse("Since when has Coppinger been sheriff?")
+    assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)
+
+
 def test_a_date_in_someones_career_is_not_the_incidents_date() -> None:
     quotes = [
         made_quote("S1", "At a packed meeting on February 10, 2025, the Boston City Council voted 4-3."),

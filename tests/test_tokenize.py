@@ -53,6 +53,13 @@ def test_irregular_verbs_meet_their_base_form() -> None:
     assert tok.tokens("Corvane bought the building") == tok.tokens("Corvane buys the building")
 
 
+def test_struck_is_hit_but_a_strike_is_not() -> None:
+    tok = default_tokenizer()
+    assert tok.tokens("a picketer was struck by a truck") == tok.tokens("a picketer was hit by a truck")
+    assert tok.tokens("the deputies left") == tok.tokens("the deputies leave")
+    assert tok.tokens("the strike") != tok.tokens("the hit")
+
+
 def test_invisible_characters_do_not_split_a_word() -> None:
     tok = default_tokenizer()
     assert tok.tokens("Wor\u00adcester") == tok.tokens("Worcester") == tok.tokens("Wor\u200bcester")

@@ -81,6 +81,7 @@ def test_missing_year_only_compares_what_is_given() -> None:
 
 def test_report_date_is_not_an_event_date() -> None:
     assert extract_dates("Published May 10, 2025 at 9:00 a.m.") == []
+    assert extract_dates("Issued: March 13, 2025, 2:30 p.m.") == []
     assert extract_dates("Updated: June 2, 2025") == []
 
 

@@ -438,7 +438,8 @@ def _parse_part(text: str, ctx: _Context) -> ParsedQuestion:
             continue
         qw = _classify(surface, surface, cap, ctx)
         if qw.role is Role.CONTENT and not qw.known:
-            fix = _correct(surface, cap, ctx)
+            fix = None if cap else _agent_base(surface, ctx)
+            fix = fix or _correct(surface, cap, ctx)
             if fix is not None:
                 corrections.append((surface, fix))
                 qw = _classify(surface, fix, cap, ctx)
@@ -513,6 +514,22 @@ def _classify(typed: str, word: str, capitalized: bool, ctx: _Context) -> Questi
     known = _known(word, ctx)
     zipf = None if known or not word.isalpha() else lang.frequencies.zipf(word)
     return QuestionWord(typed, word, Role.CONTENT, capitalized, known, zipf)
+
+
+_AGENT = re.compile(r"^[a-z]{3,}ers?$")
+
+
+def _agent_base(word: str, ctx: _Context) -> str | None:
+    """The word a doer is named from, when the sources use it and not the doer ("trucker":
+    truck, "striker": strike, "picketers": picket)."""
+    m = _AGENT.match(word)
+    if not m:
+        return None
+    stem = word[: word.rindex("er")]
+    for base in (stem, stem + "e", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
+        if base and _known(base, ctx):
+            return base
+    return None
 
 
 def _correct(word: str, capitalized: bool, ctx: _Context) -> str | None:

@@ -80,6 +80,13 @@ async def test_a_quote_question_needs_its_speaker_named_in_the_sources(question:
     assert (await engine.ask(question)).answered is answered
 
 
+async def test_a_doer_the_sources_do_not_name_is_read_as_what_they_do() -> None:
+    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(STRIKE)], STRIKE)
+    question = "did the cops charge the trucker or nah"
+    assert ("trucker", "truck") in engine.parse(question).corrections
+    assert (await engine.ask(question)).answered
+
+
 async def test_typos_are_forgiven(engine: Engine) -> None:
     answer = await engine.ask("how many protestors got arested during the ICE operations")
     assert answer.answered

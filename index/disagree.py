@@ -222,7 +222,15 @@ def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
             if strict and not any(g.inside(p.name, a.name) for p in around for a in asked):
                 return None
     if strict:
-        named = [a for a in job.q.anchors if a.kind is AnchorKind.NAME and a.known]
+        rules = facts.rules
+        named = [
+            a
+            for a in job.q.anchors
+            if a.kind is AnchorKind.NAME
+            and a.known
+            and a.text.lower() not in rules.weekdays
+            and a.text.lower() not in rules.months  # "on the thursday" says when, not what
+        ]
         have = ctx.passage_terms | set(job.lexicon.tokenizer.tokens(ctx.heading))
         if any(not set(a.terms) <= have for a in named):
             return None  # "how many apartments in the Fenwick Arms": a figure about it, not the town

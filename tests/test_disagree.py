@@ -252,6 +252,16 @@ def test_a_time_is_read_with_the_sentence_that_says_what_happened_then() -> None
     assert notes("At what time was the picketer hit by the truck in Boston?", other, MADE) == ()
 
 
+def test_a_weekday_in_a_count_question_says_when_not_what() -> None:
+    texts = {
+        "a": "Police said two people were arrested at the gate on Thursday morning.\n\nThe strike went on.",
+        "b": "Five people were arrested at the gate, and the driver was charged.\n\nThe plant stayed shut.",
+    }
+    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(texts)], texts)
+    answer = engine.answer("how many ppl got arested at the gate on the thursday")
+    assert [d.facet for d in answer.disagreements] == ["count"]
+
+
 def test_since_when_asks_and_frames_nothing() -> None:
     q = ENGINE.parse("Since when has Coppinger been sheriff?")
     assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)

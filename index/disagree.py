@@ -932,11 +932,13 @@ _MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:leg
 
 
 def _covers(terms: set[str] | frozenset[str], job: _Job, required: Sequence[str]) -> bool:
-    """Every specific term, and every generic one but at most one when there are many."""
+    """Every specific term, and every generic one but at most one when there are many, or
+    when two specific ones already place the clause ("no charges against the driver" for
+    "was the truck driver charged", where "truck" is in most passages)."""
     if not all(t in terms for t in job.key):
         return False
     missing = [t for t in job.generic if t not in terms]
-    return len(missing) == 0 or (len(required) >= 4 and len(missing) <= 1)
+    return len(missing) == 0 or (len(missing) <= 1 and (len(required) >= 4 or len(job.key) >= 2))
 
 
 def compare_claims(job: _Job) -> list[Disagreement]:

@@ -262,6 +262,22 @@ def test_a_weekday_in_a_count_question_says_when_not_what() -> None:
     assert [d.facet for d in answer.disagreements] == ["count"]
 
 
+def test_a_claim_about_the_driver_counts_when_a_source_drops_a_common_modifier() -> None:
+    texts = {
+        "a": "The truck hit a picketer at the gate.\n\nThe truck driver was charged with dangerous driving.",
+        "b": "A truck struck the picket line.\n\nPolice said no charges have been laid against the driver.",
+        "c": "The truck stopped at the gate after the collision.\n\nThe truck was towed away by noon.",
+        "d": "The strike began in March.",
+        "e": "The union met on Friday.",
+        "f": "The plant stayed shut all week.",
+        "g": "A rally was held at town hall.",
+    }
+    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(texts)], texts)
+    (note,) = engine.answer("Has the truck driver been charged?").disagreements
+    assert note.facet == "claim"
+    assert [v.sources for v in note.values] == [("a",), ("b",)]
+
+
 def test_since_when_asks_and_frames_nothing() -> None:
     q = ENGINE.parse("Since when has Coppinger been sheriff?")
     assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)

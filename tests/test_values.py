@@ -355,3 +355,10 @@ def test_local_places_come_from_the_corpus_profile() -> None:
 def test_streets_and_buildings_are_places_without_a_gazetteer() -> None:
     names = [p.name for p in BARE.places("A second clash took place at the Linden Court apartments on River Road.")]
     assert "Linden Court" in names and "River Road" in names
+
+
+def test_no_before_the_thing_denied_negates() -> None:
+    about = ["charg", "driver"]
+    assert FACTS.polarity("no charges have been laid against the driver", about) == -1
+    assert FACTS.polarity("the driver has not been charged", about) == -1
+    assert FACTS.polarity("the truck driver was charged with dangerous driving", about) == 1

@@ -356,6 +356,8 @@ def answer(
                 reason = "The sources don't cover this question."
             elif part.slot and part.slot.kind is SlotKind.QUOTE and not _speaker_heard(part, scored, snap):
                 reason = f"The sources don't quote {_speaker_words(part, snap) or 'that speaker'} on this."
+            elif part.slot and part.slot.money and not _amount_given(scored[: ranking.coverage_window], snap):
+                reason = "The sources don't give that amount."
         reasons.append(reason or "")
         ranked.append(scored if reason is None else [])
     if not any(ranked):
@@ -526,6 +528,11 @@ def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: View) -> b
         return False  # "the premier of Nova Scotia": the sources never name a premier
     pattern = snap.lexicon.speaker_pattern(_speaker_words(q, snap).split() or speaker)
     return any(pattern.search(snap.search.passages[s.passage].text) for s in scored[:SPEAKER_CANDIDATES])
+
+
+def _amount_given(scored: Sequence[Scored], snap: View) -> bool:
+    """Some of the best passages states an amount of money ("how much does she make")."""
+    return any(snap.lexicon.facts.states_money(snap.search.passages[s.passage].text) for s in scored)
 
 
 def _quote(snap: View, i: int, score: float) -> Quote:

@@ -109,6 +109,7 @@ class Slot:
     noun_terms: tuple[str, ...] = ()  # count: the counted noun's search terms ("peopl")
     duration: bool = False  # "how long", "since when"
     time: bool = False  # the hour is asked ("what time", "morning or night"), not only the day
+    money: bool = False  # count: an amount of money is asked ("how much does she make")
     speaker: tuple[str, ...] = ()  # quote: search terms of whose words are asked for
     speaker_head: tuple[str, ...] = ()  # quote: the speaker's noun and its modifier as written ("fire", "chief")
     subject: str = ""  # define: what is asked about, as written ("the fenwick arms")
@@ -783,7 +784,8 @@ def _slot(q: str, lex: Lexicon) -> Slot | None:
         assert count is not None
         nouns, verbs, focus = _count_focus(count.group("rest"), lex)
         noun_terms = tuple(t for n in nouns for t in lex.tokenizer.tokens(n))
-        return Slot(kind, focus, nouns=nouns, verbs=verbs, noun_terms=noun_terms)
+        money = count.group().startswith("how much") and lex.facts.asks_money(count.group("rest"))
+        return Slot(kind, focus, nouns=nouns, verbs=verbs, noun_terms=noun_terms, money=money)
     if kind is SlotKind.DATE:
         return Slot(kind, duration=bool(_DURATION.search(q)), time=bool(_TIME_ASKED.search(q)))
     if kind is SlotKind.PERSON and _SPELL.search(q):

@@ -70,6 +70,9 @@ class Rules:
     organization_words: frozenset[str]
     hypothetical: tuple[str, ...]
     career_cues: tuple[str, ...]
+    money_verbs: frozenset[str]
+    money_nouns: frozenset[str]
+    currency_words: tuple[str, ...]
     ability: tuple[str, ...]
     not_names: frozenset[str]
     name_max_edits: int
@@ -115,6 +118,9 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         organization_words=frozenset(_strs(raw.get("organization_words"))),
         hypothetical=_strs(raw.get("hypothetical")),
         career_cues=_strs(raw.get("career_cues")),
+        money_verbs=frozenset(_strs(raw.get("money_verbs"))),
+        money_nouns=frozenset(_strs(raw.get("money_nouns"))),
+        currency_words=_strs(raw.get("currency_words")),
         ability=_strs(raw.get("ability")),
         not_names=frozenset(_strs(raw.get("not_names"))),
         name_max_edits=int(raw.get("name_max_edits", 2)),
@@ -429,6 +435,8 @@ class FactReader:
         self._habitual = phrase_regex(r.habitual_cues)
         self._hypothetical = phrase_regex(r.hypothetical)
         self._career = phrase_regex(r.career_cues)
+        currency = _alt(r.currency_words) or "(?!)"
+        self._money = re.compile(rf"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\s*(?:{currency})\b")
         self._people_word = re.compile(rf"\b(?:\d+-year-old|{_alt(r.person_nouns)})\b")
         self._ability = phrase_regex(r.ability)
         # Answers read the same sentences again and again: remember recent readings. The
@@ -607,6 +615,15 @@ class FactReader:
     def hypothetical(self, clause: str) -> bool:
         """What should, could or must be ("nobody should be hurt"), not what was."""
         return self._hypothetical is not None and self._hypothetical.search(clean(clause).lower()) is not None
+
+    def asks_money(self, how_much_rest: str) -> bool:
+        """ "how much does the sheriff make", "how much was bail": an amount of money is asked."""
+        ws = set(re.findall(r"[a-z]+", how_much_rest.lower()))
+        return bool(ws & self.rules.money_verbs or ws & self.rules.money_nouns)
+
+    def states_money(self, text: str) -> bool:
+        """An amount of money: "$250K", "£40", "18 dollars"."""
+        return self._money.search(clean(text).lower()) is not None
 
     def career_step(self, text: str) -> bool:
         """Says when someone took office, was born, founded something ("became sheriff in 2017")."""

@@ -87,6 +87,23 @@ async def test_a_doer_the_sources_do_not_name_is_read_as_what_they_do() -> None:
     assert (await engine.ask(question)).answered
 
 
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("how much does the fire chief make a year?", False),
+        ("How much bail was set for the two people arrested?", False),
+        ("how much of a raise is the union asking for", True),
+        ("How many people were arrested?", True),
+    ],
+)
+async def test_a_question_for_an_amount_of_money_needs_one(question: str, answered: bool) -> None:
+    texts = {**STRIKE, "c": "The union is asking for a raise of $1.50 an hour. The company offered less."}
+    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(texts)], texts)
+    answer = await engine.ask(question)
+    assert answer.answered is answered
+    assert answered or answer.message == "The sources don't give that amount."
+
+
 async def test_typos_are_forgiven(engine: Engine) -> None:
     answer = await engine.ask("how many protestors got arested during the ICE operations")
     assert answer.answered

@@ -362,3 +362,18 @@ def test_no_before_the_thing_denied_negates() -> None:
     assert FACTS.polarity("no charges have been laid against the driver", about) == -1
     assert FACTS.polarity("the driver has not been charged", about) == -1
     assert FACTS.polarity("the truck driver was charged with dangerous driving", about) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "money"),
+    [
+        ("a raise of $1.50 an hour", True),
+        ("set aside $250K for rent", True),
+        ("fined 40 pounds", True),
+        ("£40 a ticket", True),
+        ("40 people were hurt", False),
+        ("in 2025", False),
+    ],
+)
+def test_amounts_of_money(text: str, money: bool) -> None:
+    assert FACTS.states_money(text) is money

@@ -6,6 +6,7 @@ import asyncio
 import functools
 import logging
 import sqlite3
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -44,9 +45,17 @@ NETWORK_HELP = "check the network connection, DNS, firewall or proxy"
 NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, aiohttp.ClientError, TimeoutError, discord.GatewayNotFound)
 
 
+# The event loop shares Python's lock with the answering thread, index loads and aiosqlite's
+# threads; by default a thread keeps the lock 5 ms before handing it on, and with several
+# busy threads the loop waited 100+ ms for its turn (tests/bench_load.py with rebuilds: max
+# stall 127-137 ms at 5 ms, 46-80 ms at 1 ms, throughput within noise).
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 async def warm_up(engine: Engine) -> float:
     """Load what the engine loads on first use, off the event loop, before the bot connects
     (the first member's question must not stall everyone else's); seconds it took."""
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     started = time.perf_counter()
     await engine.warm()
     settle_memory()  # one full collection, before the bot connects

@@ -12,6 +12,7 @@ import pytest
 
 from bot import client
 from bot.config import Config
+from index.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_UNCOVERED_S = 0.3  # cold, the first question with words the sources lack took 1.1-1.7 s
@@ -64,3 +65,13 @@ async def test_run_bot_warms_the_engine_before_connecting(db_copy: Path, monkeyp
     monkeypatch.setattr(client, "serve", fake_serve)
     await client.run_bot(Config(token="t", db_path=db_copy))
     assert order == ["warm up", "connect"]
+
+
+async def test_warm_up_shortens_how_long_a_thread_holds_the_lock_from_the_loop(seed_db: Path) -> None:
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        await client.warm_up(await Engine.open(seed_db))
+        assert sys.getswitchinterval() == pytest.approx(client.GIL_SWITCH_INTERVAL_S)
+    finally:
+        sys.setswitchinterval(before)

@@ -146,6 +146,7 @@ class Engine:
         # Called (on the event loop) after a new version is adopted: a long-running process
         # settles its memory there (settle_new_version).
         self.after_swap: Callable[[], None] | None = None
+        self._reloading: asyncio.Lock | None = None  # made on first use, on the loop that reloads
 
     @property
     def snapshot(self) -> Snapshot:
@@ -197,7 +198,15 @@ class Engine:
         return cls.from_texts(sources, {f.id: f.text for f in files}, lexicon)
 
     async def reload(self) -> bool:
-        """Adopt a newer index version if one was built since; True when it changed."""
+        """Adopt a newer index version if one was built since; True when it changed.
+
+        Calls at once (the follow loop and a /reindex) load and adopt a version once."""
+        if self._reloading is None:
+            self._reloading = asyncio.Lock()
+        async with self._reloading:
+            return await self._reload()
+
+    async def _reload(self) -> bool:
         if await read_version(self.db_path) == self.version:
             return False
         stored = await load_index(self.db_path)

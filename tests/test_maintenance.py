@@ -228,3 +228,13 @@ async def test_a_locked_database_fails_a_build_in_one_line_and_still_answers(
         await holder.rollback()
     assert await read_version(db_copy) == before
     assert (await rebuild(db_copy, AddPlan(article()))).version != before
+
+
+async def test_reloads_at_once_adopt_a_new_version_once(db_copy: Path) -> None:
+    engine = await Engine.open(db_copy)
+    swaps: list[int] = []
+    engine.after_swap = lambda: swaps.append(engine.version)
+    await add_source(db_copy, article(), scope=GUILD, actor="admin")
+    adopted = await asyncio.gather(engine.reload(), engine.reload(), engine.reload())
+    assert sorted(adopted) == [False, False, True]
+    assert swaps == [await read_version(db_copy)]

@@ -95,5 +95,7 @@ def corpus_topic(snap: View) -> str:
     stop = snap.lexicon.language.stopwords | snap.lexicon.language.filler
     seen: Counter[str] = Counter()
     for s in snap.sources:
-        seen.update({w.surface for w in words(s.label) if w.surface not in stop and w.surface.isalpha()})
+        # dict.fromkeys, not a set: ties keep the titles' word order, not the hash seed's
+        title = (w.surface for w in words(s.label) if w.surface not in stop and w.surface.isalpha())
+        seen.update(dict.fromkeys(title, 1))
     return " ".join(w for w, _ in seen.most_common(TOPIC_WORDS)) or "the sources"

@@ -522,9 +522,9 @@ _AGENT = re.compile(r"^[a-z]{3,}ers?$")
 
 def _agent_base(word: str, ctx: _Context) -> str | None:
     """The word a doer is named from, when the sources use it and not the doer ("trucker":
-    truck, "striker": strike, "picketers": picket)."""
-    m = _AGENT.match(word)
-    if not m:
+    truck, "striker": strike, "picketers": picket). Only for a word rare in English, which
+    would otherwise be a subject the sources lack; an everyday one ("leader") is left alone."""
+    if not _AGENT.match(word) or ctx.lexicon.language.frequencies.zipf(word) >= RARE_ZIPF:
         return None
     stem = word[: word.rindex("er")]
     for base in (stem, stem + "e", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):

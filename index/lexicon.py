@@ -233,6 +233,9 @@ class CorpusProfile:
             value = raw.get(key) or []
             if not isinstance(value, list) or not all(isinstance(g, list) and g for g in value):
                 raise SourceError(f"{where}: {key!r} must be a list of lists of words")
+            if any(isinstance(x, bool) for g in value for x in g):
+                # YAML reads a bare no/yes/on/off as true or false: the word itself is lost
+                raise SourceError(f"{where}: {key!r} has a yes/no/on/off word YAML reads as true/false: quote it")
             return tuple(tuple(str(x) for x in g) for g in value)
 
         places = raw.get("places") or {}

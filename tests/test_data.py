@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
+from index.lexicon import CorpusProfile
+from index.models import SourceError
+
 DATA = Path(__file__).resolve().parent.parent / "index" / "data"
 
 
@@ -27,3 +30,18 @@ def test_no_word_is_read_as_a_yaml_boolean(name: str) -> None:
         p for p, v in _scalars(yaml.safe_load((DATA / name).read_text(encoding="utf-8")), name) if isinstance(v, bool)
     ]
     assert booleans == [], f"quote these words: {booleans}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("synonyms: [[no, none]]\n", "quote it"),
+        ("names: [[Smith, Smyth]]\nplaces: [Boston]\n", "'places' must map"),
+        ("names: [[unclosed\n", "malformed YAML"),
+    ],
+)
+def test_a_corpus_profile_with_a_mistake_is_refused_in_one_line(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "corpus.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        CorpusProfile.load(tmp_path)
+    assert message in str(err.value) and "\n" not in str(err.value)

@@ -50,6 +50,8 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, aiohttp.ClientError,
 # busy threads the loop waited 100+ ms for its turn (tests/bench_load.py with rebuilds: max
 # stall 127-137 ms at 5 ms, 46-80 ms at 1 ms, throughput within noise).
 GIL_SWITCH_INTERVAL_S = 0.001
+TYPICAL_ANSWER_S = 0.03  # one answer on this machine, before any is measured (README: ask p50 25-41 ms)
+ANSWER_SMOOTHING = 0.1  # weight of the latest answer's time in the running estimate
 
 
 async def warm_up(engine: Engine) -> float:
@@ -143,6 +145,8 @@ class QuoteBot(commands.Bot):
         # (heartbeats, deferring slow answers in time) however many members ask at once. One,
         # because answering is CPU-bound Python: more threads would only contend for the GIL.
         self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+        self._backlog = 0  # answers queued for that thread or running in it
+        self._answer_s = TYPICAL_ANSWER_S  # how long one takes, smoothed
 
     @property
     def engine(self) -> Engine:
@@ -159,8 +163,24 @@ class QuoteBot(commands.Bot):
 
     async def answer(self, question: str, **options: Any) -> Answer:
         """The engine's answer, computed in the answering thread (InvalidQuestion as the engine raises it)."""
-        call = functools.partial(self.engine.answer, question, **options)
-        return await asyncio.get_running_loop().run_in_executor(self._answering, call)
+        call = functools.partial(self._timed_answer, question, **options)
+        self._backlog += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._answering, call)
+        finally:
+            self._backlog -= 1
+
+    def _timed_answer(self, question: str, **options: Any) -> Answer:
+        started = time.perf_counter()
+        try:
+            return self.engine.answer(question, **options)
+        finally:
+            took = time.perf_counter() - started
+            self._answer_s += ANSWER_SMOOTHING * (took - self._answer_s)
+
+    def answer_wait_s(self) -> float:
+        """About how long a question asked now waits for its answer (those queued before it, and it)."""
+        return (self._backlog + 1) * self._answer_s
 
     async def setup_hook(self) -> None:
         for ext in EXTENSIONS:

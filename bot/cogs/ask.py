@@ -91,9 +91,12 @@ class Ask(commands.Cog):
     @app_commands.check(ask_cooldown)
     async def ask(self, interaction: discord.Interaction[Any], question: str, private: bool = False) -> None:
         # The question is logged under the interaction's id: the buttons need no database row first.
+        # With many questions queued the answer cannot come in time: defer at once, while the
+        # window is young, rather than all together 1.5 s later.
+        wait = 0.0 if self.bot.answer_wait_s() >= DEFER_AFTER_S else DEFER_AFTER_S
         work = asyncio.ensure_future(self.answer(question, interaction.id, interaction.guild_id))
         try:
-            reply = await asyncio.wait_for(asyncio.shield(work), DEFER_AFTER_S)
+            reply = await asyncio.wait_for(asyncio.shield(work), wait)
         except TimeoutError:
             try:
                 await respond(interaction, interaction.response.defer, ephemeral=private, thinking=True)

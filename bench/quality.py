@@ -51,6 +51,7 @@ def sets() -> list[QuestionSet]:
         QuestionSet("corpus-b", HELDOUT / "corpus-b.yaml", HELDOUT / "corpus-b", True),
         QuestionSet("corpus-c", HELDOUT / "corpus-c.yaml", HELDOUT / "corpus-c", True),
         QuestionSet("corpus-d", HELDOUT / "corpus-d.yaml", HELDOUT / "corpus-d", True),
+        QuestionSet("corpus-e", HELDOUT / "corpus-e.yaml", HELDOUT / "corpus-e", True),
         QuestionSet("news", LOCAL / "news.yaml", LOCAL / "news", True),
         QuestionSet("news-mixed", LOCAL / "news-mixed.yaml", LOCAL / "mixed", True),
     ]

@@ -219,7 +219,13 @@ def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
             around = facts.places(ctx.passage_text + "\n" + ctx.heading)
             if _elsewhere(around, asked, facts):
                 return None
-            if strict and not any(g.inside(p.name, a.name) for p in around for a in asked):
+            # A paragraph that names no place at all, in a source that names the asked one
+            # elsewhere, tells of that place ("Three officers sustained minor injuries").
+            if (
+                strict
+                and not any(g.inside(p.name, a.name) for p in around for a in asked)
+                and (around or not _source_names(ctx.source_id, asked, job))
+            ):
                 return None
     if strict:
         rules = facts.rules
@@ -251,6 +257,13 @@ def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
         return None
     score += 0.5 if ctx.primary else 0.0
     return score - 0.01 * ctx.rank
+
+
+def _source_names(source_id: str, asked: Sequence[Place], job: _Job) -> bool:
+    """Some evidence passage of the source names one of the asked places."""
+    g = job.facts.gazetteer
+    passages = {c.passage_text + "\n" + c.heading for c in job.contexts if c.source_id == source_id}
+    return any(g.inside(p.name, a.name) for text in passages for p in job.facts.places(text) for a in asked)
 
 
 def _question_places(job: _Job) -> list[Place]:

@@ -278,6 +278,23 @@ def test_a_claim_about_the_driver_counts_when_a_source_drops_a_common_modifier()
     assert [v.sources for v in note.values] == [("a",), ("b",)]
 
 
+def test_a_figure_in_a_paragraph_naming_no_place_counts_for_the_place_its_source_is_about() -> None:
+    texts = {
+        "a": "Police said two officers were injured at City Hall on Tuesday night during the protest.",
+        "b": "Protesters filled City Hall on Tuesday night for the council meeting on the drone plan. Many "
+        "carried signs, some chanted from the gallery, and the council president called a recess after a "
+        "bottle was thrown toward the dais.\n\n"
+        "Three officers sustained minor injuries and were treated at the scene, police said later. The "
+        "department said the officers were back at work the next day and that no one was taken to the "
+        "hospital after the recess ended.",
+        "c": "The council will vote on the drone plan next month.",
+        "d": "A second protest was held a week later outside the library on Main Street.",
+    }
+    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(texts)], texts)
+    answer = engine.answer("How many officers were injured at City Hall?")
+    assert [d.facet for d in answer.disagreements] == ["count"]
+
+
 def test_since_when_asks_and_frames_nothing() -> None:
     q = ENGINE.parse("Since when has Coppinger been sheriff?")
     assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)

@@ -1,10 +1,14 @@
-"""A made-up article to add as a source, and the catalog as (scope, id, hash) rows."""
+"""Made-up articles: one to add as a source, a few in memory as a whole engine; the catalog as
+(scope, id, hash) rows."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+from index.engine import Engine
 from index.ingest import Document, read_document
+from index.models import Source
 from index.store import catalog, connect
 
 ARTICLE = (
@@ -24,3 +28,8 @@ async def catalog_keys(db_path: Path) -> list[tuple[str, str, str]]:
         return [(e.source.scope, e.source.id, e.source.content_hash) for e in await catalog(db)]
     finally:
         await db.close()
+
+
+def engine_over(texts: Mapping[str, str]) -> Engine:
+    """An in-memory engine over these texts (keys are the source ids; tags S0, S1, … in order)."""
+    return Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(texts)], texts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from articles import engine_over
 
 from index.disagree import GENERIC_SHARE, find_disagreements
 from index.engine import Engine
@@ -257,7 +258,7 @@ def test_a_weekday_in_a_count_question_says_when_not_what() -> None:
         "a": "Police said two people were arrested at the gate on Thursday morning.\n\nThe strike went on.",
         "b": "Five people were arrested at the gate, and the driver was charged.\n\nThe plant stayed shut.",
     }
-    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(texts)], texts)
+    engine = engine_over(texts)
     answer = engine.answer("how many ppl got arested at the gate on the thursday")
     assert [d.facet for d in answer.disagreements] == ["count"]
 
@@ -272,7 +273,7 @@ def test_a_claim_about_the_driver_counts_when_a_source_drops_a_common_modifier()
         "f": "The plant stayed shut all week.",
         "g": "A rally was held at town hall.",
     }
-    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(texts)], texts)
+    engine = engine_over(texts)
     (note,) = engine.answer("Has the truck driver been charged?").disagreements
     assert note.facet == "claim"
     assert [v.sources for v in note.values] == [("a",), ("b",)]
@@ -290,7 +291,7 @@ def test_a_figure_in_a_paragraph_naming_no_place_counts_for_the_place_its_source
         "c": "The council will vote on the drone plan next month.",
         "d": "A second protest was held a week later outside the library on Main Street.",
     }
-    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(texts)], texts)
+    engine = engine_over(texts)
     answer = engine.answer("How many officers were injured at City Hall?")
     assert [d.facet for d in answer.disagreements] == ["count"]
 

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from articles import engine_over
 
 from index.engine import Engine
-from index.models import InvalidQuestion, Source
+from index.models import InvalidQuestion
 from index.store import load_index
 
 WS = re.compile(r"\s+")
@@ -79,12 +80,12 @@ STRIKE = {
     ],
 )
 async def test_a_quote_question_needs_its_speaker_named_in_the_sources(question: str, answered: bool) -> None:
-    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(STRIKE)], STRIKE)
+    engine = engine_over(STRIKE)
     assert (await engine.ask(question)).answered is answered
 
 
 async def test_a_doer_the_sources_do_not_name_is_read_as_what_they_do() -> None:
-    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(STRIKE)], STRIKE)
+    engine = engine_over(STRIKE)
     question = "did the cops charge the trucker or nah"
     assert ("trucker", "truck") in engine.parse(question).corrections
     assert (await engine.ask(question)).answered
@@ -101,7 +102,7 @@ async def test_a_doer_the_sources_do_not_name_is_read_as_what_they_do() -> None:
 )
 async def test_a_question_for_an_amount_of_money_needs_one(question: str, answered: bool) -> None:
     texts = {**STRIKE, "c": "The union is asking for a raise of $1.50 an hour. The company offered less."}
-    engine = Engine.from_texts([Source(k, k, f"S{i}") for i, k in enumerate(texts)], texts)
+    engine = engine_over(texts)
     answer = await engine.ask(question)
     assert answer.answered is answered
     assert answered or answer.message == "The sources don't give that amount."

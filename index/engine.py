@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,7 +365,7 @@ def answer(
             if not scored or max(s.coverage for s in scored[: ranking.coverage_window]) < ranking.min_coverage:
                 reason = "The sources don't cover this question."
             elif part.slot and part.slot.kind is SlotKind.QUOTE and not _speaker_heard(part, scored, snap):
-                reason = f"The sources don't quote {_speaker_words(part, snap) or 'that speaker'} on this."
+                reason = f"The sources don't quote {_speaker_named(part, snap)} on this."
             elif part.slot and part.slot.money and not _amount_given(scored[: ranking.coverage_window], snap):
                 reason = "The sources don't give that amount."
         reasons.append(reason or "")
@@ -521,6 +522,17 @@ def _speaker_words(q: ParsedQuestion, snap: View) -> str:
     assert q.slot is not None
     tok = snap.lexicon.tokenizer
     return " ".join(w.word for w in q.words if set(tok.tokens(w.word)) & set(q.slot.speaker))
+
+
+def _speaker_named(q: ParsedQuestion, snap: View) -> str:
+    """Whom a quote question asks about, as the question writes it ("the premier of Nova Scotia")."""
+    assert q.slot is not None
+    who = q.slot.speaker_text
+    if who:
+        pattern = r"\W+".join(re.escape(w) for w in who.split())
+        m = re.search(pattern, q.text, re.IGNORECASE)
+        return m.group() if m else who
+    return _speaker_words(q, snap) or "that speaker"
 
 
 def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: View) -> bool:

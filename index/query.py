@@ -112,6 +112,7 @@ class Slot:
     money: bool = False  # count: an amount of money is asked ("how much does she make")
     speaker: tuple[str, ...] = ()  # quote: search terms of whose words are asked for
     speaker_head: tuple[str, ...] = ()  # quote: the speaker's noun and its modifier as written ("fire", "chief")
+    speaker_text: str = ""  # quote: whose words, as asked ("the premier of nova scotia")
     subject: str = ""  # define: what is asked about, as written ("the fenwick arms")
 
 
@@ -801,24 +802,24 @@ def _slot(q: str, lex: Lexicon) -> Slot | None:
 
 
 def _quote_slot(kind: SlotKind, q: str, lex: Lexicon) -> Slot:
-    speaker, head = _speaker(q, lex)
-    return Slot(kind, speaker=speaker, speaker_head=head)
+    speaker, head, who = _speaker(q, lex)
+    return Slot(kind, speaker=speaker, speaker_head=head, speaker_text=who)
 
 
-def _speaker(q: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _speaker(q: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """Whose words a quote question asks for ("what did the sheriff say"): the search terms of
-    the whole phrase, and its head noun with the word before it ("the premier of Nova Scotia":
-    premier; "the Carrow Bend fire chief lady": carrow bend fire chief)."""
+    the whole phrase, its head noun with the words before it ("the premier of Nova Scotia":
+    premier; "the Carrow Bend fire chief lady": carrow bend fire chief), and the phrase."""
     m = _SPEAKER.search(q) or _SPEAKER_BEFORE.search(q)
     if not m:
-        return (), ()
+        return (), (), ""
     lang = lex.language
     head = _SPEAKER_QUALIFIER.split(m["who"], maxsplit=1)[0]
     ws = [w.removesuffix("'s") for w in _HEARSAY_WORD.findall(head)]
     ws = [w for w in ws if w and w not in lang.stopwords and w not in lang.filler]
     while ws and ws[-1] in lang.person_words:
         ws.pop()
-    return tuple(lex.tokenizer.tokens(m["who"])), tuple(ws)
+    return tuple(lex.tokenizer.tokens(m["who"])), tuple(ws), m["who"].strip()
 
 
 def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

@@ -524,6 +524,18 @@ def _speaker_words(q: ParsedQuestion, snap: View) -> str:
     return " ".join(w.word for w in q.words if set(tok.tokens(w.word)) & set(q.slot.speaker))
 
 
+SPEAKER_PREFIX = 6  # "spokeswoman", "spokesman", "spokesperson": one role, one stem
+
+
+def _named_in_sources(noun: str, snap: View) -> bool:
+    """The sources use the noun, or a word that begins like it."""
+    terms = snap.lexicon.tokenizer.tokens(noun)
+    if terms and all(t in snap.search.term_id for t in terms):
+        return True
+    stem = noun[:SPEAKER_PREFIX]
+    return len(stem) == SPEAKER_PREFIX and any(w.startswith(stem) for w in snap.search.surface)
+
+
 def _speaker_named(q: ParsedQuestion, snap: View) -> str:
     """Whom a quote question asks about, as the question writes it ("the premier of Nova Scotia")."""
     assert q.slot is not None
@@ -544,8 +556,7 @@ def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: View) -> b
         return True
     if not speaker:
         return False
-    head = q.slot.speaker_head
-    if head and not all(t in snap.search.term_id for t in snap.lexicon.tokenizer.tokens(head[-1])):
+    if q.slot.speaker_head and not _named_in_sources(q.slot.speaker_head[-1], snap):
         return False  # "the premier of Nova Scotia": the sources never name a premier
     pattern = snap.lexicon.speaker_pattern(_speaker_words(q, snap).split() or speaker)
     return any(pattern.search(snap.search.passages[s.passage].text) for s in scored[:SPEAKER_CANDIDATES])

@@ -819,7 +819,9 @@ def _speaker(q: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...], st
     ws = [w for w in ws if w and w not in lang.stopwords and w not in lang.filler]
     while ws and ws[-1] in lang.person_words:
         ws.pop()
-    return tuple(lex.tokenizer.tokens(m["who"])), tuple(ws), m["who"].strip()
+    # "what did X say" names X; "… the governor's words" may carry the question's opening with it
+    who = m["who"].strip() if m.re is _SPEAKER else ""
+    return tuple(lex.tokenizer.tokens(m["who"])), tuple(ws), who
 
 
 def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

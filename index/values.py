@@ -436,7 +436,9 @@ class FactReader:
         self._hypothetical = phrase_regex(r.hypothetical)
         self._career = phrase_regex(r.career_cues)
         currency = _alt(r.currency_words) or "(?!)"
-        self._money = re.compile(rf"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\s*(?:{currency})\b")
+        self._money = re.compile(
+            rf"[$£€¥]\s?\d|(?<![\d,.])\d[\d,.]*+\s?(?:k|m|bn|million|billion|thousand)?\s*(?:{currency})\b"
+        )
         self._people_word = re.compile(rf"\b(?:\d+-year-old|{_alt(r.person_nouns)})\b")
         self._ability = phrase_regex(r.ability)
         # Answers read the same sentences again and again: remember recent readings. The
@@ -617,9 +619,18 @@ class FactReader:
         return self._hypothetical is not None and self._hypothetical.search(clean(clause).lower()) is not None
 
     def asks_money(self, how_much_rest: str) -> bool:
-        """ "how much does the sheriff make", "how much was bail": an amount of money is asked."""
-        ws = set(re.findall(r"[a-z]+", how_much_rest.lower()))
-        return bool(ws & self.rules.money_verbs or ws & self.rules.money_nouns)
+        """ "how much does the sheriff make", "how much was bail", "how much money": an amount
+        of money is asked; "how much time did they spend", "how much of the crowd" ask other
+        amounts."""
+        ws = re.findall(r"[a-z]+", how_much_rest.lower())
+        if not ws:
+            return False
+        r = self.rules
+        if ws[0] == "money" or ws[0] in r.money_nouns:
+            return True
+        if ws[0] in ("is", "was", "are", "were", "will"):
+            return any(w in r.money_nouns for w in ws[1:4])
+        return ws[0] in ("do", "does", "did", "would", "can", "could") and any(w in r.money_verbs for w in ws[1:6])
 
     def states_money(self, text: str) -> bool:
         """An amount of money: "$250K", "£40", "18 dollars"."""

@@ -194,10 +194,12 @@ def _patterns(r: Rules) -> dict[str, re.Pattern[str]]:
 
 
 NOON = 12
+SPAN_SLACK_H = 2  # "half past 11 that evening": a time just past a span of the day still belongs to it
 _HOUR_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 # The spoken part of a value's text (its display when a.m. or p.m. is not said).
 _SPOKEN_SURFACE = re.compile(
-    rf"\b(?:(?:half|quarter)\s+(?:past\s+|to\s+)?)?(?:{'|'.join(_HOUR_WORDS)}|\d{{1,2}})(?:\s+o'?clock)?\b",
+    rf"\b(?:(?:half|quarter)\s+(?:past\s+|to\s+)?(?:{'|'.join(_HOUR_WORDS)}|\d{{1,2}})\b"
+    rf"|(?:{'|'.join(_HOUR_WORDS)}|\d{{1,2}})\s+o'?clock)",
     re.I,
 )
 
@@ -209,10 +211,16 @@ def _spoken_clock(r: Rules) -> re.Pattern[str] | None:
     before = _alt([k for k in r.spoken_clock if not k.startswith("o'")])
     after = _alt([k for k in r.spoken_clock if k.startswith("o'")])
     hour = rf"(?P<h>{'|'.join(_HOUR_WORDS)}|1[0-2]|[1-9])"
-    parts = [rf"\b(?P<pre>{before})\s+{hour}\b(?!\s*(?:[:.]\d|a\.?m|p\.?m|%|years?|hours?|minutes?|of\b|an?\b))"]
+    # Not "the second half two goals", "by a quarter to 3,000", "a quarter to two thirds".
+    not_after = r"(?<!\bthe )(?<!\bfirst )(?<!\bsecond )(?<!\bother )(?<!\bby a )(?<!\bof a )(?<!\bby )"
+    not_then = (
+        r"(?!\s*(?:[:.,]\d|a\.?m|p\.?m|%|years?|hours?|minutes?|of\b|an?\b|per\b|percent|hundred|thousand"
+        r"|million|billion|thirds?|quarters?|fifths?|tenths?|halves|times\b|goals?|points?|people|[a-z]+s\b))"
+    )
+    parts = [rf"{not_after}\b(?P<pre>{before})\s+{hour}\b{not_then}"] if before else []
     if after:
         parts.append(rf"\b{hour.replace('?P<h>', '?P<h2>')}\s+(?P<post>{after})")
-    return re.compile("|".join(parts), re.I)
+    return re.compile("|".join(parts), re.I) if parts else None
 
 
 class DateReader:
@@ -334,18 +342,26 @@ def _extract_dates(reader: DateReader, sentence: str) -> list[DateValue]:
         times.append((m.start("h"), (h_f, h_f + 1.0), text[m.start("h") : m.end()], False))
         taken.append((m.start("h"), m.end()))
     if reader.spoken is not None:
-        later_words = [m.span() for m in p["tod"].finditer(text) if r.times_of_day[m["tod"].lower()][0] >= NOON]
-        later = bool(later_words)
-        for m in reader.spoken.finditer(text):
-            if not free(*m.span()):
-                continue
+        # A span of the day after noon ("that night", "in the afternoon", not "noon") puts a
+        # spoken time in the p.m.; a morning word in the a.m.; with neither it may be either.
+        tod = [(m.span(), r.times_of_day[m["tod"].lower()]) for m in p["tod"].finditer(text)]
+        later_spans = [((a, b), span) for span, (a, b) in tod if a >= NOON and b - a > 1]
+        earlier = any(b <= NOON + 1 and b - a > 1 for _, (a, b) in tod)
+        spoken = [m for m in reader.spoken.finditer(text) if free(*m.span())]
+        used: list[tuple[int, int]] = []
+        for m in spoken:
             word = (m["h"] or m["h2"]).lower()
             hour = _HOUR_WORDS.index(word) + 1 if word in _HOUR_WORDS else int(word)
             h_f = (hour + r.spoken_clock[" ".join((m["pre"] or m["post"]).lower().split())] / 60) % 12
-            if later:  # "half ten that night"
-                h_f += 12
-            times.append((m.start(), (h_f, h_f + 1.0), m.group(), not later))
-            taken.extend([m.span(), *later_words])  # "that evening" is said of this time
+            pm = h_f + (12 if h_f >= 1 or hour != 12 else 24)  # "twelve o'clock that night" is midnight
+            # "half ten that night": the p.m. reading when it falls in the span named
+            within = [span for (a, b), span in later_spans if a - SPAN_SLACK_H <= pm <= b + SPAN_SLACK_H]
+            if within and not earlier:
+                h_f = pm
+                used.extend(within)
+            times.append((m.start(), (h_f, h_f + 1.0), m.group(), not (within or earlier)))
+            taken.append(m.span())
+        taken.extend(dict.fromkeys(used))  # "that evening" is said of these times
     for m in p["tod"].finditer(text):
         if free(*m.span()):
             a, b = r.times_of_day[m["tod"].lower()]

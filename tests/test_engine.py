@@ -64,7 +64,8 @@ async def test_questions_the_sources_do_not_cover_quote_nothing(engine: Engine, 
 
 
 STRIKE = {
-    "a": "Nova Scotia officials said the strike at the fish plant must end soon. The union said talks would resume.",
+    "a": "Nova Scotia officials said the strike at the fish plant must end soon. Union spokesperson Ann Roy said "
+    "talks would resume.",
     "b": "The fire chief said nobody was hurt when the truck hit the picket line. Police said two were arrested.",
 }
 
@@ -77,6 +78,7 @@ STRIKE = {
         ("What did Nova Scotia officials say about the strike?", True),
         ("what did the fire chief guy say abt the truck", True),
         ("What did the chief of the fire service say about the picket line?", True),
+        ("what did the union spokeswoman say?", True),
     ],
 )
 async def test_a_quote_question_needs_its_speaker_named_in_the_sources(question: str, answered: bool) -> None:
@@ -189,6 +191,11 @@ async def test_a_count_question_counts_its_noun_by_its_verb_not_the_object(
 )
 async def test_the_answers_a_question_offers(engine: Engine, question: str, offered: tuple[str, ...]) -> None:
     assert tuple(a.text for a in engine.parse(question).alternatives) == offered
+
+
+async def test_a_request_is_not_hearsay(engine: Engine) -> None:
+    q = engine.parse("someone tell me when the worcester arrest happened and also how many people were arrested")
+    assert len(q.parts) == 2
 
 
 @pytest.mark.parametrize(

@@ -141,7 +141,16 @@ def test_a_time_without_am_or_pm_agrees_with_either_half_of_the_day() -> None:
 
 
 @pytest.mark.parametrize(
-    "sentence", ["Half the crowd left early.", "Half of ten people said no.", "One in ten o-rings failed."]
+    "sentence",
+    [
+        "Half the crowd left early.",
+        "Half of ten people said no.",
+        "One in ten o-rings failed.",
+        "Ridership fell by a quarter to 3,000 people.",
+        "Sales rose by a quarter to 12 million.",
+        "a quarter to two thirds of the budget",
+        "In the second half two goals were scored.",
+    ],
 )
 def test_half_and_quarter_that_are_not_times(sentence: str) -> None:
     assert all(v.hours is None for v in extract_dates(sentence))
@@ -377,3 +386,31 @@ def test_no_before_the_thing_denied_negates() -> None:
 )
 def test_amounts_of_money(text: str, money: bool) -> None:
     assert FACTS.states_money(text) is money
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hour", "shown"),
+    [
+        ("From half ten in the morning until noon the crowd grew.", 10.5, "10:30 a.m."),
+        ("Twelve o'clock that night the gates were shut.", 24.0, "12 a.m."),
+        ("The march began May 8, 2025 at half ten.", 10.5, "May 8, 2025, half ten"),
+    ],
+)
+def test_a_spoken_time_takes_its_half_of_the_day_from_the_sentence(sentence: str, hour: float, shown: str) -> None:
+    value = extract_dates(sentence)[0]
+    assert value.hours is not None and value.hours[0] == pytest.approx(hour) and value.display() == shown
+
+
+@pytest.mark.parametrize(
+    ("rest", "money"),
+    [
+        ("does the sheriff make a year", True),
+        ("was bail", True),
+        ("money did the union raise", True),
+        ("of the crowd was made up of students", False),
+        ("progress has been made", False),
+        ("time did police spend clearing the steps", False),
+    ],
+)
+def test_how_much_asks_for_money_only_when_it_says_so(rest: str, money: bool) -> None:
+    assert FACTS.asks_money(rest) is money

@@ -36,6 +36,7 @@ from index.query import MAX_QUESTION_CHARS, AnchorKind, ParsedQuestion, SlotKind
 from index.rank import Ranking, Scored, diversify, rank
 from index.search import SearchIndex, analyze_source, derive
 from index.store import StoredIndex, load_index, read_version
+from index.tokenize import fold_accents
 
 log = logging.getLogger(__name__)
 
@@ -559,7 +560,8 @@ def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: View) -> b
     if q.slot.speaker_head and not _named_in_sources(q.slot.speaker_head[-1], snap):
         return False  # "the premier of Nova Scotia": the sources never name a premier
     pattern = snap.lexicon.speaker_pattern(_speaker_words(q, snap).split() or speaker)
-    return any(pattern.search(snap.search.passages[s.passage].text) for s in scored[:SPEAKER_CANDIDATES])
+    # the question's words are read without accents ("Núñez" is "nunez"): so is the passage
+    return any(pattern.search(fold_accents(snap.search.passages[s.passage].text)) for s in scored[:SPEAKER_CANDIDATES])
 
 
 def _amount_given(scored: Sequence[Scored], snap: View) -> bool:

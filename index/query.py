@@ -815,7 +815,7 @@ def _speaker(q: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...], st
         return (), (), ""
     lang = lex.language
     head = _SPEAKER_QUALIFIER.split(m["who"], maxsplit=1)[0]
-    ws = [w.removesuffix("'s") for w in _HEARSAY_WORD.findall(head)]
+    ws = [w.surface for w in words(head)]
     ws = [w for w in ws if w and w not in lang.stopwords and w not in lang.filler]
     while ws and ws[-1] in lang.person_words:
         ws.pop()

@@ -45,11 +45,26 @@ _TRANSLATE = str.maketrans(
 # spaces and joiners, word joiner, bidi controls, byte-order mark.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
-# 287(g); 1-844-363-1423; 8-9; 16-year-old; u.s.; words with inner apostrophes.
+# 287(g); 1-844-363-1423; 8-9; 16-year-old; u.s.; words with inner apostrophes; Latin
+# letters with accents (Núñez, Marilú), which are then read without them.
+_LETTER = "a-z0-9\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u0300-\u036f"
 _WORD = re.compile(
     r"\d+\([a-z]\)"
-    r"|[a-z0-9]+(?:[-'.][a-z0-9]+)*",
+    rf"|[{_LETTER}]+(?:[-'.][{_LETTER}]+)*",
 )
+
+
+@lru_cache(maxsize=4096)
+def unaccented(word: str) -> str:
+    """ "núñez" -> "nunez": how people type a name they have only read."""
+    return fold_accents(word)
+
+
+def fold_accents(text: str) -> str:
+    """``text`` without accents (any length; not cached)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def straighten(text: str) -> str:
@@ -116,7 +131,9 @@ def _split(norm: str) -> list[Word]:
             w = w.strip(".'")
             if not w:
                 continue
-        out.append(Word(w, m.start(), m.end()))
+        w = unaccented(w)
+        if w:
+            out.append(Word(w, m.start(), m.end()))
     return out
 
 

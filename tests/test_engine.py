@@ -113,6 +113,13 @@ async def test_a_question_for_an_amount_of_money_needs_one(question: str, answer
     assert answered or answer.message == "The sources don't give that amount."
 
 
+@pytest.mark.parametrize("question", ["what did Núñez say?", "what did nunez say about the strike"])
+async def test_a_name_with_accents_is_found_typed_either_way(question: str) -> None:
+    texts = {**STRIKE, "c": "Picket captain Marisol Núñez said the union would keep the line going all winter."}
+    answer = await engine_over(texts).ask(question)
+    assert answer.answered and "Núñez" in answer.quotes[0].text
+
+
 async def test_typos_are_forgiven(engine: Engine) -> None:
     answer = await engine.ask("how many protestors got arested during the ICE operations")
     assert answer.answered

@@ -60,6 +60,14 @@ def test_struck_is_hit_but_a_strike_is_not() -> None:
     assert tok.tokens("the strike") != tok.tokens("the hit")
 
 
+def test_accented_letters_stay_in_their_word_and_match_without_accents() -> None:
+    tok = default_tokenizer()
+    assert tok.tokens("Marilú Núñez") == tok.tokens("marilu nunez") and len(tok.tokens("Núñez")) == 1
+    text = "said Núñez today"
+    (w,) = [w for w in words(text) if w.surface == "nunez"]
+    assert text[w.start : w.end] == "Núñez"
+
+
 def test_invisible_characters_do_not_split_a_word() -> None:
     tok = default_tokenizer()
     assert tok.tokens("Wor\u00adcester") == tok.tokens("Worcester") == tok.tokens("Wor\u200bcester")

@@ -25,6 +25,7 @@ from index.text import split_sentences
 from index.tokenize import normalize, words
 from index.values import CountValue, NameMention, Place, PlaceKind, clean, counts_agree
 from index.values_dates import DateValue, dates_compatible, specificity
+from index.values_lengths import LengthValue, lengths_agree
 
 if TYPE_CHECKING:
     from index.lexicon import Lexicon
@@ -51,6 +52,7 @@ class Facet(StrEnum):
     INCIDENT = "incident"
     AGE = "age"
     REASON = "reason"
+    LENGTH = "length"
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,6 +438,58 @@ def compare_dates(job: _Job) -> list[Disagreement]:
         ]
         return [render(Facet.INCIDENT, "Sources describe different incidents", shown, job.tags)]
     return [render(Facet.DATE, "Sources differ on the date", out_groups, job.tags)]
+
+
+def length_values(job: _Job) -> list[Found[LengthValue]]:
+    """Lengths of time ("for about 45 minutes") in sentences that carry the question's subject."""
+    out: list[Found[LengthValue]] = []
+    subject = _subject_weight(job)
+    for c in job.contexts:
+        rel = relevance(c, job)
+        if rel is None or (subject and _carried(c, job) < DATE_SHARE * subject):
+            continue
+        out.extend(Found(v, c, rel) for v in job.facts.lengths(c.text) if _length_of_subject(c.text, v, job))
+    return out
+
+
+_STRETCH_BREAK = re.compile(r"[,;:()\u2014]|\s[-\u2013]\s|\b(?P<relative>who|whom|whose|which)\b", re.IGNORECASE)
+_ANTECEDENT = re.compile(r"(?:\S+\s+){0,2}\S+[\s,]*$")
+
+
+def _length_of_subject(sentence: str, value: LengthValue, job: _Job) -> bool:
+    """A length is the subject's when the stretch of words leading to it (from the last
+    comma or dash) names it: "Foundry Lane was closed for three hours". In a relative
+    clause it is its noun's: "the meeting, which was halted for an hour", but not "Denise,
+    who has worked at the plant for 22 years, was struck at the Foundry Lane gate"."""
+    last = next(reversed(list(_STRETCH_BREAK.finditer(sentence, 0, value.at))), None)
+    stretch = sentence[last.end() if last else 0 : value.at]
+    if last is not None and last["relative"]:
+        found = _ANTECEDENT.search(sentence, 0, last.start())
+        stretch = found.group() if found else ""
+    have = set(job.lexicon.tokenizer.tokens(stretch))
+    return any(t in have for t in (*job.key, *job.generic))
+
+
+def compare_lengths(job: _Job) -> list[Disagreement]:
+    """ "How long did it last": lengths of time that admit no common length."""
+    best = _best_per_source(length_values(job), lambda f: (round(f.relevance, 3), -(f.value.high - f.value.low)))
+    groups = group_values([(sid, f.value) for sid, f in best.items()], lengths_agree, order=_length_width)
+    if not is_conflict(groups):
+        return []
+    shown = []
+    for grp in groups:
+        ids = _order_ids([sid for sid, _ in grp], job.tags)
+        shown.append(Group(grp[0][1].display(), ids, evidence=_evidence(best, ids)))
+    return [render(Facet.LENGTH, "Sources differ on how long it lasted", shown, job.tags)]
+
+
+def _length_width(v: LengthValue) -> float:
+    return v.high - v.low
+
+
+def compare_when(job: _Job) -> list[Disagreement]:
+    """Dates, or for "how long" the length of time first (then since when)."""
+    return (compare_lengths(job) if job.slot.duration else []) or compare_dates(job)
 
 
 def _places_near(ctx: Context, facts: FactReader) -> list[Place]:
@@ -1020,7 +1074,7 @@ def compare_reasons(job: _Job) -> list[Disagreement]:
 
 
 _HANDLERS: dict[SlotKind, Callable[[_Job], list[Disagreement]]] = {
-    SlotKind.DATE: compare_dates,
+    SlotKind.DATE: compare_when,
     SlotKind.PLACE: compare_places,
     SlotKind.COUNT: compare_counts,
     SlotKind.PERSON: compare_people,

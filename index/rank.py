@@ -93,6 +93,8 @@ _SLOT_FACTS: dict[SlotKind, tuple[Fact, Fact]] = {
     SlotKind.CONTACT: (Fact.CONTACT, Fact(0)),
     SlotKind.ADVICE: (Fact.ADVICE, Fact(0)),
 }
+# "How long": a length of time states it; a date ("since 2019") in part.
+_HOW_LONG = (Fact.LENGTH, Fact.CALENDAR)
 PARTIAL = 0.4  # credit for a sentence that states the answer in part
 
 
@@ -136,6 +138,8 @@ def features(
     wid = {index.term_id[t]: w for t, w in weight.items()}
     pairs = set(pairwise(index.query_ids(q.terms)))
     want = _SLOT_FACTS.get(q.slot.kind) if q.slot else None
+    if q.slot is not None and q.slot.duration:
+        want = _HOW_LONG
     focus = {index.term_id[t] for t in _focus_terms(q, index) if t in index.term_id}
     define = _definition(q)
     w_sent, w_value = ranking.weights[3], ranking.weights[4] + ranking.weights[6] + ranking.weights[7]

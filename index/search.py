@@ -70,6 +70,7 @@ class Fact(IntFlag):
     SPEECH = 4096  # reported speech ("stated", "according to") without a quotation
     SPELLING = 8192  # says how a name is spelled, or that a spelling is wrong
     PEOPLE = 16384  # describes people without names ("a 16-year-old and another woman")
+    LENGTH = 32768  # how long something went on ("for about 45 minutes")
 
 
 _AGE = re.compile(r"\b\d+-(?:year|month|week|day)s?-old\b|\b(?:newborn|infant|toddler|baby)\b", re.IGNORECASE)
@@ -205,6 +206,8 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
         flags |= Fact.SPELLING
     if facts.describes_people(sentence):
         flags |= Fact.PEOPLE
+    if facts.lengths(sentence):
+        flags |= Fact.LENGTH
     if lexicon.advice.search(sentence):
         flags |= Fact.ADVICE
     return flags, years

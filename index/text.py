@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # A sentence ends at . ! ? (plus closing quotes or brackets) before white space and an
 # upper-case letter, digit or opening quote; a line break always ends one.
@@ -42,3 +43,8 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def split_sentences(text: str) -> list[str]:
     """The sentences of ``text`` as strings."""
     return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, escaped, longest first (so "more than" wins over "more")."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 import jellyfish
 from rapidfuzz.distance import Levenshtein
 
+from index.text import alternation as _alt
 from index.tokenize import straighten, words
 from index.values_dates import DateReader, DateValue
+from index.values_lengths import LengthReader, LengthValue
 
 if TYPE_CHECKING:
     from index.lexicon import Lexicon
@@ -59,6 +61,8 @@ class Rules:
     increment_before: tuple[str, ...]
     other_event_cues: tuple[str, ...]
     time_units: frozenset[str]
+    length_units: Mapping[str, float]
+    length_cues: tuple[str, ...]
     person_nouns: frozenset[str]
     generic_person_nouns: frozenset[str]
     officer_nouns: frozenset[str]
@@ -107,6 +111,8 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         increment_before=_strs(raw.get("increment_before")),
         other_event_cues=_strs(raw.get("other_event_cues")),
         time_units=frozenset(_strs(raw.get("time_units"))),
+        length_units={str(k).lower(): float(v) for k, v in (raw.get("length_units") or {}).items()},
+        length_cues=_strs(raw.get("length_cues")),
         person_nouns=frozenset(_strs(raw.get("person_nouns"))),
         generic_person_nouns=frozenset(_strs(raw.get("generic_person_nouns"))),
         officer_nouns=frozenset(_strs(raw.get("officer_nouns"))),
@@ -126,10 +132,6 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         name_max_edits=int(raw.get("name_max_edits", 2)),
         facet_labels={str(k): str(v) for k, v in (raw.get("facet_labels") or {}).items()},
     )
-
-
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
@@ -421,6 +423,7 @@ class FactReader:
             local["\0derived"] = list(lexicon.derived.places)
         self.gazetteer = Gazetteer.build(lexicon.language.places, local)
         self.date_reader = DateReader(r)
+        self.length_reader = LengthReader(r)
         self._other_event = re.compile(rf"\b(?:{_alt(r.other_event_cues)})\s+(?P<noun>[a-z]+)")
         self._misspelling = phrase_regex([*r.misspelling_cues, "misspel"])
         self._misspelling_cue = re.compile(rf"(?:{_alt(r.misspelling_cues)}|misspel\w*)")
@@ -450,12 +453,17 @@ class FactReader:
         self.places = lru_cache(maxsize=SENTENCE_CACHE)(sentences.places)  # type: ignore[method-assign]
         self.names = lru_cache(maxsize=SENTENCE_CACHE)(sentences.names)  # type: ignore[method-assign]
         self.counts = lru_cache(maxsize=SENTENCE_CACHE)(sentences.counts)  # type: ignore[method-assign]
+        self.lengths = lru_cache(maxsize=SENTENCE_CACHE)(self.length_reader.extract)  # type: ignore[method-assign]
 
     # -- dates ------------------------------------------------------------------------------
 
     def dates(self, sentence: str) -> list[DateValue]:
         """Dates, ranges and times of day the sentence gives (none for a report's own date)."""
         return self.date_reader.extract(sentence)
+
+    def lengths(self, sentence: str) -> list[LengthValue]:
+        """How long something went on, as the sentence says ("for about 45 minutes")."""
+        return self.length_reader.extract(sentence)
 
     # -- counts -----------------------------------------------------------------------------
 

@@ -11,10 +11,10 @@ import calendar
 import datetime as dt
 import logging
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from index.text import alternation as _alt
 from index.tokenize import straighten as clean
 
 if TYPE_CHECKING:
@@ -136,10 +136,6 @@ def _hours_text(v: DateValue) -> str:
 
 
 # --- extraction -------------------------------------------------------------------------
-
-
-def _alt(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _patterns(r: Rules) -> dict[str, re.Pattern[str]]:

@@ -356,3 +356,17 @@ def test_report_date_is_ignored() -> None:
 def test_no_slot_no_note(question: str) -> None:
     quotes = [seed_quote("S0", "with a warrant"), seed_quote("S2", "did not present a judicial warrant")]
     assert notes(question, quotes, SOURCES) == ()
+
+
+def test_how_long_compares_lengths_of_time_said_of_the_subject() -> None:
+    texts = {
+        "a": "The council meeting was halted for about 45 minutes after a bottle was thrown.",
+        "b": "Police said the meeting was suspended for approximately one hour while the room was cleared.",
+        "c": "The chair, who has served on the council for 12 years, reopened the meeting after a 45-minute recess.",
+        "d": "The drone plan would cost $1.4 million.",
+    }
+    engine = engine_over(texts)
+    (note,) = engine.answer("How long was the council meeting suspended?").disagreements
+    assert note.facet == "length"
+    assert sorted(v.sources for v in note.values) == [("a", "c"), ("b",)]
+    assert "12 years" not in note.note

@@ -13,6 +13,7 @@ from index.lexicon import CorpusProfile, Lexicon, english
 from index.text import split_sentences
 from index.values import counts_agree, same_person_name
 from index.values_dates import dates_compatible
+from index.values_lengths import lengths_agree
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FACTS = Lexicon(english(), CorpusProfile.load(SEEDS)).facts
@@ -414,3 +415,48 @@ def test_a_spoken_time_takes_its_half_of_the_day_from_the_sentence(sentence: str
 )
 def test_how_much_asks_for_money_only_when_it_says_so(rest: str, money: bool) -> None:
     assert FACTS.asks_money(rest) is money
+
+
+# --- lengths of time --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shown", "minutes"),
+    [
+        ("The meeting was halted for about 45 minutes on Tuesday.", "about 45 minutes", (40.5, 49.5)),
+        ("The chair reopened the meeting after a 45-minute recess.", "45 minutes", (45, 45)),
+        ("Meeting suspended: approximately 1 hour", "approximately 1 hour", (54, 66)),
+        ("The standoff lasted an hour and a half.", "an hour and a half", (90, 90)),
+        ("Crews waited for half an hour.", "half an hour", (30, 30)),
+        ("It was a two-hour standoff.", "two hours", (120, 120)),
+        ("Neighbours blocked the crew for 2-3 hours.", "2-3 hours", (120, 180)),
+        ("The strike has lasted more than two weeks.", "more than two weeks", (20160, float("inf"))),
+    ],
+)
+def test_lengths_of_time(sentence: str, shown: str, minutes: tuple[float, float]) -> None:
+    (value,) = BARE.lengths(sentence)
+    assert value.display() == shown
+    assert (value.low, value.high) == pytest.approx(minutes)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two days later, police came back.",
+        "A 16-year-old was arrested.",
+        "Within minutes a crowd gathered.",
+        "Buses run every 30 minutes.",
+        "The rally ended three hours ago.",
+    ],
+)
+def test_times_that_are_not_how_long_something_went_on(sentence: str) -> None:
+    assert BARE.lengths(sentence) == []
+
+
+def test_lengths_agree_when_some_length_fits_both() -> None:
+    (two_days,) = BARE.lengths("It went on for two days.")
+    (hours,) = BARE.lengths("It went on for 48 hours.")
+    (about_45,) = BARE.lengths("It was halted for about 45 minutes.")
+    (about_hour,) = BARE.lengths("It was halted for about an hour.")
+    assert lengths_agree(two_days, hours)
+    assert not lengths_agree(about_45, about_hour)

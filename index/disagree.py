@@ -39,6 +39,7 @@ GENERIC_SHARE = 0.3  # a term in this share of the passages says little about wh
 COUNT_WINDOW = 4  # words between a figure and the verb it counts for
 DATE_SHARE = 0.5  # a date's sentence must carry this share of the question's subject
 PLACE_SHARE = 0.6  # and a place's sentence this share
+CAUSE_MIN_TERMS = 2  # "because Koppinger," is cut short by an aside, not a cause
 LOOSE_PENALTY = 1.0  # an answer offered, found without the question's words, ranks below one with them
 
 
@@ -448,7 +449,7 @@ def length_values(job: _Job) -> list[Found[LengthValue]]:
         rel = relevance(c, job)
         if rel is None or (subject and _carried(c, job) < DATE_SHARE * subject):
             continue
-        out.extend(Found(v, c, rel) for v in job.facts.lengths(c.text) if _length_of_subject(c.text, v, job))
+        out.extend(Found(v, c, rel) for v in job.facts.lengths(c.text) if _said_of_subject(c.text, v.at, job))
     return out
 
 
@@ -456,13 +457,13 @@ _STRETCH_BREAK = re.compile(r"[,;:()\u2014]|\s[-\u2013]\s|\b(?P<relative>who|who
 _ANTECEDENT = re.compile(r"(?:\S+\s+){0,2}\S+[\s,]*$")
 
 
-def _length_of_subject(sentence: str, value: LengthValue, job: _Job) -> bool:
-    """A length is the subject's when the stretch of words leading to it (from the last
-    comma or dash) names it: "Foundry Lane was closed for three hours". In a relative
+def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
+    """A value at ``at`` is the subject's when the stretch of words leading to it (from the
+    last comma or dash) names it: "Foundry Lane was closed for three hours". In a relative
     clause it is its noun's: "the meeting, which was halted for an hour", but not "Denise,
     who has worked at the plant for 22 years, was struck at the Foundry Lane gate"."""
-    last = next(reversed(list(_STRETCH_BREAK.finditer(sentence, 0, value.at))), None)
-    stretch = sentence[last.end() if last else 0 : value.at]
+    last = next(reversed(list(_STRETCH_BREAK.finditer(sentence, 0, at))), None)
+    stretch = sentence[last.end() if last else 0 : at]
     if last is not None and last["relative"]:
         found = _ANTECEDENT.search(sentence, 0, last.start())
         stretch = found.group() if found else ""
@@ -1050,17 +1051,10 @@ _PURPOSE = re.compile(
 
 
 def compare_reasons(job: _Job) -> list[Disagreement]:
-    """Different purposes given for the same act ("arrived to assist" / "arrived to maintain order")."""
-    tok = job.lexicon.tokenizer
-    found: list[Found[tuple[frozenset[str], str]]] = []
-    for c in job.contexts:
-        rel = relevance(c, job)
-        if rel is None:
-            continue
-        for m in _PURPOSE.finditer(c.text):
-            terms = frozenset(tok.tokens(m["what"]))
-            if terms:
-                found.append(Found((terms, m.group()), c, rel))
+    """Different reasons given for the same act: purposes ("arrived to assist" / "arrived to
+    maintain order") or causes ("halted after a bottle was thrown" / "shut down because he
+    didn't want to hear more") that share no word."""
+    found = [f for c in job.contexts for f in _reasons(c, job)]
     best = _best_per_source(found, lambda f: (round(f.relevance, 3),))
     items = [(sid, f.value) for sid, f in best.items()]
     groups = group_values(items, lambda a, b: bool(a[0] & b[0]))
@@ -1071,6 +1065,26 @@ def compare_reasons(job: _Job) -> list[Disagreement]:
         ids = _order_ids([s for s, _ in grp], job.tags)
         shown.append(Group(f'"{grp[0][1][1]}"', ids, evidence=_evidence(best, ids)))
     return [render(Facet.REASON, "Sources give different reasons", shown, job.tags)]
+
+
+def _reasons(c: Context, job: _Job) -> list[Found[tuple[frozenset[str], str]]]:
+    rel = relevance(c, job)
+    if rel is None:
+        return []
+    tok = job.lexicon.tokenizer
+    asked = {*job.key, *job.generic}
+    out = []
+    for m in _PURPOSE.finditer(c.text):
+        terms = frozenset(tok.tokens(m["what"]))
+        if terms and _said_of_subject(c.text, m.start(), job):
+            out.append(Found((terms, m.group()), c, rel))
+    for cause in job.facts.causes(c.text):
+        if not _said_of_subject(c.text, cause.at, job) or job.facts.hypothetical(c.text[: cause.at]):
+            continue  # "can only shut off water because of …" is a rule, not what happened
+        terms = frozenset(t for t in tok.tokens(cause.what) if t not in asked and not t.isdigit())
+        if len(terms) >= CAUSE_MIN_TERMS:
+            out.append(Found((terms, cause.text), c, rel))
+    return out
 
 
 _HANDLERS: dict[SlotKind, Callable[[_Job], list[Disagreement]]] = {

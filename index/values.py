@@ -74,6 +74,7 @@ class Rules:
     organization_words: frozenset[str]
     hypothetical: tuple[str, ...]
     career_cues: tuple[str, ...]
+    cause_links: tuple[str, ...]
     money_verbs: frozenset[str]
     money_nouns: frozenset[str]
     currency_words: tuple[str, ...]
@@ -124,6 +125,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         organization_words=frozenset(_strs(raw.get("organization_words"))),
         hypothetical=_strs(raw.get("hypothetical")),
         career_cues=_strs(raw.get("career_cues")),
+        cause_links=_strs(raw.get("cause_links")),
         money_verbs=frozenset(_strs(raw.get("money_verbs"))),
         money_nouns=frozenset(_strs(raw.get("money_nouns"))),
         currency_words=_strs(raw.get("currency_words")),
@@ -408,6 +410,19 @@ def same_person_name(a: str, b: str, max_edits: int = 2) -> bool:
 # --- the reader -------------------------------------------------------------------------
 
 
+CAUSE_WORDS = 12  # a cause is read this far into its clause
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """A cause a sentence gives: where its link word starts, the link and clause as
+    written ("after a bottle was thrown"), and the clause alone."""
+
+    at: int
+    text: str
+    what: str
+
+
 class FactReader:
     """Reads dates, counts, places, names and claims from one sentence at a time.
 
@@ -438,6 +453,8 @@ class FactReader:
         self._habitual = phrase_regex(r.habitual_cues)
         self._hypothetical = phrase_regex(r.hypothetical)
         self._career = phrase_regex(r.career_cues)
+        links = _alt(r.cause_links) or "(?!)"
+        self._cause_link = re.compile(rf"\b(?P<cue>{links})\s+(?P<what>[^.;,!?]+)", re.IGNORECASE)
         currency = _alt(r.currency_words) or "(?!)"
         self._money = re.compile(
             rf"[$£€¥]\s?\d|(?<![\d,.])\d[\d,.]*+\s?(?:k|m|bn|million|billion|thousand)?\s*(?:{currency})\b"
@@ -643,6 +660,16 @@ class FactReader:
     def states_money(self, text: str) -> bool:
         """An amount of money: "$250K", "£40", "18 dollars"."""
         return self._money.search(clean(text).lower()) is not None
+
+    def causes(self, sentence: str) -> list[Cause]:
+        """What a sentence says something happened because of ("halted after a bottle was
+        thrown", "stopped because of a power failure"), up to the end of the clause."""
+        out = []
+        for m in self._cause_link.finditer(sentence):
+            words = m["what"].split()[:CAUSE_WORDS]
+            if words:
+                out.append(Cause(m.start(), f"{m['cue']} {' '.join(words)}".strip(), " ".join(words)))
+        return out
 
     def career_step(self, text: str) -> bool:
         """Says when someone took office, was born, founded something ("became sheriff in 2017")."""

@@ -370,3 +370,27 @@ def test_how_long_compares_lengths_of_time_said_of_the_subject() -> None:
     assert note.facet == "length"
     assert sorted(v.sources for v in note.values) == [("a", "c"), ("b",)]
     assert "12 years" not in note.note
+
+
+def test_why_compares_the_causes_sources_give() -> None:
+    texts = {
+        "a": "The music stopped because of a power failure on the main stage.",
+        "b": "Fans said the music stopped after the singer saw people being crushed at the front.",
+        "c": "The music stopped after a power failure hit the main stage, organisers said.",
+        "d": "The festival sold 20,000 tickets.",
+    }
+    engine = engine_over(texts)
+    (note,) = engine.answer("Why did the music stop?").disagreements
+    assert note.facet == "reason"
+    assert sorted(v.sources for v in note.values) == [("a", "c"), ("b",)]
+
+
+def test_a_rule_or_an_aside_is_not_a_cause() -> None:
+    texts = {
+        "a": "The company may shut off water only after mailing a written notice to the household.",
+        "b": "Crews shut off water on Tanner Street because the bills were unpaid.",
+        "c": "Haskell, who resigned because of ill health, said the crews shut off water on Tanner Street.",
+        "d": "The town has 6,800 customers.",
+    }
+    engine = engine_over(texts)
+    assert engine.answer("Why did the crews shut off the water?").disagreements == ()

@@ -165,7 +165,7 @@ _JOINED = re.compile(rf"[,\s]+\b(?:and also|and|also|plus|&)\s+(?=(?:{_WH})\b)",
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _COUNT = re.compile(r"\bhow (?:many|much)\b(?P<rest>[^?.!]*)")
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b")
-_DURATION = re.compile(r"\b(?:how long|since when)\b")
+_DURATION = re.compile(r"\b(?:how long(?! ago\b)|since when)\b")  # "how long ago" asks when
 _WHEN = re.compile(
     r"\b(?:when|what (?:day|date|time|year|month)|which (?:day|date|year|month)|what time|how long|since when)\b"
 )

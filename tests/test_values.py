@@ -460,3 +460,8 @@ def test_lengths_agree_when_some_length_fits_both() -> None:
     (about_hour,) = BARE.lengths("It was halted for about an hour.")
     assert lengths_agree(two_days, hours)
     assert not lengths_agree(about_45, about_hour)
+
+
+def test_how_long_asks_for_a_length_and_how_long_ago_for_a_date() -> None:
+    assert question_slot("how long did the standoff last?").duration
+    assert not question_slot("how long ago did the Worcester arrest happen?").duration

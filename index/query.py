@@ -734,6 +734,13 @@ def _anchors(
 
 def _slot(q: str, lex: Lexicon) -> Slot | None:
     """The kind of answer, read from the first question word or yes/no opener of a clause."""
+    slot = _slot_kind(q, lex)
+    if (slot is None or slot.kind is SlotKind.DEFINE) and lex.facts.asks_money_what(q):
+        return replace(slot or Slot(SlotKind.DEFINE), money=True)  # "what is her salary"
+    return slot
+
+
+def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
     openers = lex.language.yes_no_openers
     marks: list[tuple[int, SlotKind]] = []
 

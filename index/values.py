@@ -410,6 +410,9 @@ def same_person_name(a: str, b: str, max_edits: int = 2) -> bool:
 # --- the reader -------------------------------------------------------------------------
 
 
+# Words that may follow a money noun ending its phrase ("the *fine* for blocking a road",
+# "what was *bail* set at"); another noun after it makes it a modifier ("the *pay* dispute").
+_MONEY_NOUN_ENDS = "for|of|at|in|on|to|set|did|does|do|was|is|will|would|that|per|when|after|before|like|now"
 CAUSE_WORDS = 12  # a cause is read this far into its clause
 
 
@@ -458,6 +461,15 @@ class FactReader:
         currency = _alt(r.currency_words) or "(?!)"
         self._money = re.compile(
             rf"[$£€¥]\s?\d|(?<![\d,.])\d[\d,.]*+\s?(?:k|m|bn|million|billion|thousand)?\s*(?:{currency})\b"
+        )
+        nouns = _alt(r.money_nouns)
+        self._money_what = (
+            re.compile(
+                rf"\bwhat(?:'s|s|\s+(?:is|was|are|were|will be|would be))\s+(?:[\w'-]+\s+){{0,4}}?"
+                rf"(?:{nouns})(?=\s*(?:[?.!,]|$|\b(?:{_MONEY_NOUN_ENDS})\b))"
+            )
+            if nouns
+            else None
         )
         self._people_word = re.compile(rf"\b(?:\d+-year-old|{_alt(r.person_nouns)})\b")
         self._ability = phrase_regex(r.ability)
@@ -656,6 +668,11 @@ class FactReader:
         if ws[0] in ("is", "was", "are", "were", "will"):
             return any(w in r.money_nouns for w in ws[1:4])
         return ws[0] in ("do", "does", "did", "would", "can", "could") and any(w in r.money_verbs for w in ws[1:6])
+
+    def asks_money_what(self, question: str) -> bool:
+        """ "what is the mayor's annual salary", "what was bail set at": the thing asked
+        for is an amount of money."""
+        return self._money_what is not None and self._money_what.search(question.lower()) is not None
 
     def states_money(self, text: str) -> bool:
         """An amount of money: "$250K", "£40", "18 dollars"."""

@@ -103,10 +103,17 @@ async def test_a_doer_the_sources_do_not_name_is_read_as_what_they_do() -> None:
         ("How much bail was set for the two people arrested?", False),
         ("how much of a raise is the union asking for", True),
         ("How many people were arrested?", True),
+        ("What is the fire chief's annual salary?", False),
+        ("what is the raise the union is asking for?", True),
+        ("what was the pay dispute about?", True),
     ],
 )
 async def test_a_question_for_an_amount_of_money_needs_one(question: str, answered: bool) -> None:
-    texts = {**STRIKE, "c": "The union is asking for a raise of $1.50 an hour. The company offered less."}
+    texts = {
+        **STRIKE,
+        "c": "The union is asking for a raise of $1.50 an hour. The company offered less.",
+        "d": "The pay dispute is about overtime on the night shift.",
+    }
     engine = engine_over(texts)
     answer = await engine.ask(question)
     assert answer.answered is answered

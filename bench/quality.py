@@ -52,6 +52,8 @@ def sets() -> list[QuestionSet]:
         QuestionSet("corpus-c", HELDOUT / "corpus-c.yaml", HELDOUT / "corpus-c", True),
         QuestionSet("corpus-d", HELDOUT / "corpus-d.yaml", HELDOUT / "corpus-d", True),
         QuestionSet("corpus-e", HELDOUT / "corpus-e.yaml", HELDOUT / "corpus-e", True),
+        QuestionSet("corpus-f", HELDOUT / "corpus-f.yaml", HELDOUT / "corpus-f", True),
+        QuestionSet("corpus-g", HELDOUT / "corpus-g.yaml", HELDOUT / "corpus-g", True),
         QuestionSet("news", LOCAL / "news.yaml", LOCAL / "news", True),
         QuestionSet("news-mixed", LOCAL / "news-mixed.yaml", LOCAL / "mixed", True),
     ]

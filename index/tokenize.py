@@ -48,6 +48,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 # 287(g); 1-844-363-1423; 8-9; 16-year-old; u.s.; words with inner apostrophes; Latin
 # letters with accents (Núñez, Marilú), which are then read without them.
 _LETTER = "a-z0-9\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u0300-\u036f"
+_CLOCK_WORD = re.compile(r"(?P<hour>\d{1,2})(?P<half>am|pm)$")
 _WORD = re.compile(
     r"\d+\([a-z]\)"
     rf"|[{_LETTER}]+(?:[-'.][{_LETTER}]+)*",
@@ -132,7 +133,12 @@ def _split(norm: str) -> list[Word]:
             if not w:
                 continue
         w = unaccented(w)
-        if w:
+        clock = _CLOCK_WORD.match(w)
+        if clock:  # "6am" is "6 am", as most write it: the figure must match "6 a.m."
+            cut = m.start() + clock.end("hour")
+            out.append(Word(clock["hour"], m.start(), cut))
+            out.append(Word(clock["half"], cut, m.end()))
+        elif w:
             out.append(Word(w, m.start(), m.end()))
     return out
 

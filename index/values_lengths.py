@@ -58,6 +58,7 @@ class LengthReader:
             rf"(?P<num>\b{number})(?:\s*(?:-|to|or)\s*(?P<num2>{number}))?"
             rf"(?P<sep>-|\s+)(?:and\s+a\s+half\s+)?"
             rf"(?P<unit>(?:{units})s?)\b(?P<and_half>\s+and\s+a\s+half)?"
+            rf"(?:,?\s+(?:and\s+)?(?P<num_b>\d+|{numbers})[\s-]+(?P<unit_b>(?:{units})s?)\b)?"
             rf"(?!\s*(?:-?old|ago|later|earlier|of age)\b)",
             re.IGNORECASE,
         )
@@ -68,17 +69,19 @@ class LengthReader:
             adjective = m["sep"] == "-" and not m["num2"]  # "a 45-minute recess"
             if not (m["cue"] or adjective):
                 continue
-            name = m["unit"].lower()
-            unit = self._units.get(name, self._units.get(name[:-1]))
+            unit = self._unit(m["unit"])
             low = self._number(m["num"])
             high = self._number(m["num2"]) if m["num2"] else low
-            if unit is None or low is None or high is None:
+            if not unit or low is None or high is None:
                 continue
             if m["half"]:
                 low, high = low * HALF, high * HALF
             if m["and_half"] or "and a half" in m.group().lower():
                 low, high = low + HALF, high + HALF
             low, high = low * unit, high * unit
+            if m["num_b"]:  # "two hours and fifteen minutes"
+                extra = (self._number(m["num_b"]) or 0.0) * self._unit(m["unit_b"])
+                low, high = low + extra, high + extra
             kind = self._hedges.get((m["hedge"] or "").lower(), "exact")
             if kind == "approx":
                 low, high = low * (1 - APPROX_SLACK), high * (1 + APPROX_SLACK)
@@ -87,12 +90,16 @@ class LengthReader:
             elif kind == "less":
                 low = 0.0
             start = m.start("hedge") if m["hedge"] else m.start("half") if m["half"] else m.start("num")
-            end = m.end("and_half") if m["and_half"] else m.end("unit")
+            end = m.end("unit_b") if m["num_b"] else m.end("and_half") if m["and_half"] else m.end("unit")
             text = sentence[start:end].lower()
             if adjective:  # "a 45-minute recess" lasted 45 minutes
                 text = text.replace("-", " ") + ("" if low == unit else "s")
             out.append(LengthValue(text, low, high, start))
         return out
+
+    def _unit(self, name: str) -> float:
+        name = name.lower()
+        return self._units.get(name, self._units.get(name[:-1], 0.0))
 
     def _number(self, word: str) -> float | None:
         w = word.lower()

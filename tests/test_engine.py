@@ -247,3 +247,9 @@ def test_a_summary_is_the_same_in_every_process() -> None:
         for seed in (1, 2, 4)
     }
     assert len(outputs) == 1
+
+
+async def test_a_guessed_clock_time_written_as_one_word_is_not_a_word_the_sources_lack() -> None:
+    texts = {"a": "The blockade began shortly before 6 a.m. on Tuesday.", "b": "The road reopened at noon."}
+    answer = await engine_over(texts).ask("hey guys wat time did the trucks get blocked, my aunt said like 6am?")
+    assert answer.answered

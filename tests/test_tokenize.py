@@ -74,3 +74,7 @@ def test_invisible_characters_do_not_split_a_word() -> None:
     text = "in Wor\u00adcester today"
     (w,) = [w for w in words(text) if w.surface == "worcester"]
     assert text[w.start : w.end] == "Wor\u00adcester"  # offsets still point into the text as written
+
+
+def test_a_clock_time_written_as_one_word_is_its_figure() -> None:
+    assert [w.surface for w in words("at 6am, not 10PM")] == ["at", "6", "am", "not", "10", "pm"]

@@ -431,6 +431,8 @@ def test_how_much_asks_for_money_only_when_it_says_so(rest: str, money: bool) ->
         ("It was a two-hour standoff.", "two hours", (120, 120)),
         ("Neighbours blocked the crew for 2-3 hours.", "2-3 hours", (120, 180)),
         ("The strike has lasted more than two weeks.", "more than two weeks", (20160, float("inf"))),
+        ("The road was shut for two hours and fifteen minutes.", "two hours and fifteen minutes", (135, 135)),
+        ("we held that road for like 5 hrs", "like 5 hrs", (270, 330)),
     ],
 )
 def test_lengths_of_time(sentence: str, shown: str, minutes: tuple[float, float]) -> None:

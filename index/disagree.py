@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from index.models import Disagreement, DisagreementValue, Quote
-from index.query import AnchorKind, ParsedQuestion, Slot, SlotKind
+from index.query import Anchor, AnchorKind, ParsedQuestion, Slot, SlotKind
 from index.text import split_sentences
 from index.tokenize import normalize, words
 from index.values import CountValue, NameMention, Place, PlaceKind, clean, counts_agree
@@ -241,7 +241,7 @@ def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
             and a.text.lower() not in rules.months  # "on the thursday" says when, not what
         ]
         have = ctx.passage_terms | set(job.lexicon.tokenizer.tokens(ctx.heading))
-        if any(not set(a.terms) <= have for a in named):
+        if any(not any(set(a.terms) <= have for a in name) for name in _one_name(named, job.q.text)):
             return None  # "how many apartments in the Fenwick Arms": a figure about it, not the town
     score = 0.0
     in_sentence = 0
@@ -260,6 +260,19 @@ def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
         return None
     score += 0.5 if ctx.primary else 0.0
     return score - 0.01 * ctx.rank
+
+
+def _one_name(anchors: Sequence[Anchor], question: str) -> list[list[Anchor]]:
+    """Names written side by side in the question are one's ("Ernesto Salcedo"): a source
+    may use either part ("Ernesto is the cook")."""
+    text = question.lower()
+    out: list[list[Anchor]] = []
+    for a in anchors:
+        if out and f"{out[-1][-1].text} {a.text}".lower() in text:
+            out[-1].append(a)
+        else:
+            out.append([a])
+    return out
 
 
 def _source_names(source_id: str, asked: Sequence[Place], job: _Job) -> bool:
@@ -719,39 +732,73 @@ _SMALL = {
 }
 _MONTHS_PER = {"year": 12.0, "month": 1.0, "week": 0.25, "day": 1 / 30}
 _AGE_WORDS = {"newborn": (0.0, 1.0), "infant": (0.0, 12.0), "toddler": (12.0, 36.0)}
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|its|\w+'s)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_HOLDER = re.compile(r"\s+(?P<noun>[a-z]+)")
+# "Ana Ruiz, 38, a cook", "he's 41", "aged 41": an age given without "-year-old".
+_AGE_SAID = re.compile(
+    r"\b(?P<name>[A-Z][^\W\d_]+),\s(?P<apposed>\d{1,3}),\s"
+    r"|\b(?:he|she)(?:'s|s|\s+is|\s+was)\s+(?P<is>\d{1,3})\b(?!\s*(?:%|percent|[a-z]))"
+    r"|\baged\s+(?P<aged>\d{1,3})\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Age:
     text: str
     months: tuple[float, float]  # [from, to) in months
+    holder: str = ""  # the noun it describes ("daughter" in "his eight-year-old daughter")
+    kin: bool = False  # said of someone's relative ("his", "her", "their", "Ana's")
+    named: bool = False  # said of the name before it ("Ana Ruiz, 38,"): the holder is that name
+    at: int = 0  # where it starts in its sentence
 
     def agrees(self, other: Age) -> bool:
         return self.months[0] < other.months[1] and other.months[0] < self.months[1]
 
 
-def ages(sentence: str) -> list[Age]:
-    """Ages a sentence gives ("a 1-year-old", "two months old", "her newborn")."""
+def ages(sentence: str, calendar: Collection[str] = ()) -> list[Age]:
+    """Ages a sentence gives ("a 1-year-old", "two months old", "her newborn", "Ana Ruiz, 38,",
+    "he's 41"); ``calendar``: words before "13," that make it a date, not an age."""
+    text = clean(sentence)
     out = []
-    for m in _AGE.finditer(clean(sentence)):
+    for m in _AGE.finditer(text):
+        kin = bool(_POSSESSIVE_BEFORE.search(text, 0, m.start()))
         if m["word"]:
-            out.append(Age(m.group(), _AGE_WORDS[m["word"].lower()]))
+            word = m["word"].lower()
+            out.append(Age(m.group(), _AGE_WORDS[word], word, kin, at=m.start()))
             continue
         n = m["n"].lower()
         k = float(_SMALL.get(n) or int(n))
         per = _MONTHS_PER[m["unit"].lower()]
-        out.append(Age(m.group(), (k * per, (k + 1) * per)))
+        holder = _HOLDER.match(text, m.end())
+        noun = holder["noun"].lower() if holder else ""
+        out.append(Age(m.group(), (k * per, (k + 1) * per), noun, kin, at=m.start()))
+    for m in _AGE_SAID.finditer(text):
+        if m["name"] and m["name"].lower() in calendar:
+            continue  # "Tuesday, 13," is a date
+        years = m["apposed"] or m["is"] or m["aged"]
+        k = float(years)
+        out.append(Age(f"{years} years old", (k * 12, (k + 1) * 12), (m["name"] or "").lower(), named=bool(m["name"])))
     return out
 
 
 def compare_ages(job: _Job) -> list[Disagreement]:
     """Different ages for the person the question asks about ("how old was the baby")."""
     found: list[Found[Age]] = []
+    tok = job.lexicon.tokenizer
+    asked = set(job.q.terms)
+    named = {t for a in job.q.anchors if a.kind is AnchorKind.NAME for t in a.terms}
+    names = bool(named)
+    calendar = {*job.facts.rules.weekdays, *job.facts.rules.months}
+    asks_child = bool(asked & {t for w in job.facts.rules.child_nouns for t in tok.tokens(w)})
     for c in job.contexts:
         rel = relevance(c, job, strict=True)
         if rel is None:
             continue
-        for a in ages(c.text):
+        for a in ages(c.text, calendar):
+            if a.named and names and not set(tok.tokens(a.holder)) & asked:
+                continue  # "Dalia Ferreira, 36," is not how old Tomas is
+            if a.kin and names and not asks_child:
+                continue  # "Ernesto Salcedo … his eight-year-old daughter" is not how old he is
             found.append(Found(a, c, rel))
     best = _best_per_source(found, lambda f: (round(f.relevance, 3),))
     groups = group_values([(sid, f.value) for sid, f in best.items()], Age.agrees)

@@ -165,6 +165,8 @@ _JOINED = re.compile(rf"[,\s]+\b(?:and also|and|also|plus|&)\s+(?=(?:{_WH})\b)",
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _COUNT = re.compile(r"\bhow (?:many|much)\b(?P<rest>[^?.!]*)")
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b")
+# "is he 38 or 41 years old": an age, offered two ways.
+_AGE_OFFERED = re.compile(r"\b\d{1,3}\s+or\s+\d{1,3}(?:\s+|-)(?:years?|yrs?)(?:\s+|-)old\b")
 _DURATION = re.compile(r"\b(?:how long(?! ago\b)|since when)\b")  # "how long ago" asks when
 _WHEN = re.compile(
     r"\b(?:when|what (?:day|date|time|year|month)|which (?:day|date|year|month)|what time|how long|since when)\b"
@@ -762,6 +764,8 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
         )
     if _CONTACT.search(q):
         return Slot(SlotKind.CONTACT)
+    if _AGE_OFFERED.search(q):
+        return Slot(SlotKind.AGE)
     mark(_ADVICE, SlotKind.ADVICE)
     mark(_COUNT, SlotKind.COUNT)
     mark(_AGE_Q, SlotKind.AGE)

@@ -65,6 +65,7 @@ class Rules:
     length_cues: tuple[str, ...]
     person_nouns: frozenset[str]
     generic_person_nouns: frozenset[str]
+    child_nouns: frozenset[str]
     officer_nouns: frozenset[str]
     negations: tuple[str, ...]
     clause_breaks: tuple[str, ...]
@@ -116,6 +117,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         length_cues=_strs(raw.get("length_cues")),
         person_nouns=frozenset(_strs(raw.get("person_nouns"))),
         generic_person_nouns=frozenset(_strs(raw.get("generic_person_nouns"))),
+        child_nouns=frozenset(_strs(raw.get("child_nouns"))),
         officer_nouns=frozenset(_strs(raw.get("officer_nouns"))),
         negations=_strs(raw.get("negations")),
         clause_breaks=_strs(raw.get("clause_breaks")),

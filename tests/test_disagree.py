@@ -394,3 +394,30 @@ def test_a_rule_or_an_aside_is_not_a_cause() -> None:
     }
     engine = engine_over(texts)
     assert engine.answer("Why did the crews shut off the water?").disagreements == ()
+
+
+AGES = {
+    "a": "Ernesto Salcedo, 38, a line cook, was waiting for his eight-year-old daughter at the school.",
+    "b": "Ernesto is the cook at Casa Paloma, the pupusa guy. hes 41, same as my husband.",
+    "c": "Friends say Salcedo has a wife and two children, and that his eight-year-old daughter saw it all.",
+    "d": "Jenna Bradshaw, 52, said officers never showed a warrant to Salcedo.",
+    "e": "The school has about 420 students.",
+}
+
+
+@pytest.mark.parametrize("question", ["How old is Ernesto Salcedo?", "Is Ernesto Salcedo 38 or 41 years old?"])
+def test_an_age_is_the_asked_persons_not_a_relatives_or_a_bystanders(question: str) -> None:
+    (note,) = engine_over(AGES).answer(question).disagreements
+    assert note.facet == "age"
+    assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
+    assert "eight" not in note.note and "52" not in note.note
+
+
+def test_a_childs_age_answers_a_question_about_the_child() -> None:
+    texts = {
+        "a": "Crews came to evict a mother and her 8-year-old boy from the building.",
+        "b": "Tenants say the boy is 10 years old and in fifth grade.",
+        "c": "The hearing is on Friday.",
+    }
+    (note,) = engine_over(texts).answer("how old is the boy?").disagreements
+    assert note.facet == "age"

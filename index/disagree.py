@@ -390,6 +390,8 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
             continue
         if not asks_career and job.facts.career_step(c.text):
             continue  # "took office as mayor in January 2023" dates no incident
+        if job.facts.refutes(c.text):
+            continue  # "reports that it happened on Monday are wrong"
         for value in job.facts.dates(c.text):
             if value.since != job.slot.duration:
                 continue
@@ -666,6 +668,8 @@ def count_values(job: _Job) -> list[Found[CountValue]]:
             continue
         if not later_asked and job.facts.opens_other_event(_told_so_far(c)):
             continue  # the figures of "a second confrontation" are not the first one's
+        if job.facts.refutes(c.text):
+            continue  # "posts saying three were arrested are wrong": not this source's figure
         for v in job.facts.counts(c.text, slot.nouns):
             if v.increment or not job.facts.noun_matches(v.noun, slot.nouns, slot.verbs):
                 continue

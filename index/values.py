@@ -76,6 +76,7 @@ class Rules:
     hypothetical: tuple[str, ...]
     career_cues: tuple[str, ...]
     cause_links: tuple[str, ...]
+    refutation_cues: tuple[str, ...]
     money_verbs: frozenset[str]
     money_nouns: frozenset[str]
     currency_words: tuple[str, ...]
@@ -128,6 +129,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         hypothetical=_strs(raw.get("hypothetical")),
         career_cues=_strs(raw.get("career_cues")),
         cause_links=_strs(raw.get("cause_links")),
+        refutation_cues=_strs(raw.get("refutation_cues")),
         money_verbs=frozenset(_strs(raw.get("money_verbs"))),
         money_nouns=frozenset(_strs(raw.get("money_nouns"))),
         currency_words=_strs(raw.get("currency_words")),
@@ -458,6 +460,7 @@ class FactReader:
         self._habitual = phrase_regex(r.habitual_cues)
         self._hypothetical = phrase_regex(r.hypothetical)
         self._career = phrase_regex(r.career_cues)
+        self._refutation = phrase_regex(r.refutation_cues)
         links = _alt(r.cause_links) or "(?!)"
         self._cause_link = re.compile(rf"\b(?P<cue>{links})\s+(?P<what>[^.;,!?]+)", re.IGNORECASE)
         currency = _alt(r.currency_words) or "(?!)"
@@ -690,6 +693,10 @@ class FactReader:
                 out.append(Cause(m.start(), f"{m['cue']} {' '.join(words)}".strip(), " ".join(words)))
         return out
 
+    def refutes(self, text: str) -> bool:
+        """Calls what it reports wrong ("Posts saying three were arrested are wrong")."""
+        return self._refutation is not None and self._refutation.search(clean(text).lower()) is not None
+
     def career_step(self, text: str) -> bool:
         """Says when someone took office, was born, founded something ("became sheriff in 2017")."""
         return self._career is not None and self._career.search(clean(text).lower()) is not None
@@ -757,7 +764,7 @@ class _SentenceReader:
                 continue  # part of a date
             if _APPOSITIVE_AGE.search(clean(sentence)[: m.start()]) and low[m.end() : m.end() + 1] == ",":
                 continue  # "Dalia Ferreira, 36, from apartment 3C": an age
-            if num in {"one", "a single", "single"}:
+            if num in {"one", "a single", "single"} and not self._one_person(after, focus_nouns):
                 continue  # "one of the most notable", "just about one arrest": rarely a figure
             hedge = "exact"
             if m["hedge"]:
@@ -792,6 +799,11 @@ class _SentenceReader:
             out.append((m.start(), value))
         out.sort(key=lambda x: x[0])
         return [v for _, v in out]
+
+    def _one_person(self, rest: str, focus_nouns: Sequence[str]) -> bool:
+        """ "one man", "one person", "a single protester": one is a figure of people."""
+        ws = _WORDS.findall(rest.lower())[:1]
+        return bool(ws) and (ws[0] in self.rules.person_nouns or ws[0] in focus_nouns)
 
     def _noun_after(self, rest: str, focus_nouns: Sequence[str]) -> str:
         """The counted noun in the few words after a figure ("of" and adjectives skipped)."""

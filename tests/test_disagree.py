@@ -421,3 +421,14 @@ def test_a_childs_age_answers_a_question_about_the_child() -> None:
     }
     (note,) = engine_over(texts).answer("how old is the boy?").disagreements
     assert note.facet == "age"
+
+
+def test_a_figure_a_source_calls_wrong_is_not_its_figure() -> None:
+    texts = {
+        "a": "Three parents were arrested by local police outside the school.",
+        "b": "Yes, one person was arrested outside the school. Posts saying three parents were arrested are wrong.",
+        "c": "The vigil is on Thursday.",
+    }
+    (note,) = engine_over(texts).answer("How many people were arrested outside the school?").disagreements
+    assert note.facet == "count"
+    assert sorted(v.sources for v in note.values) == [("a",), ("b",)]

@@ -467,3 +467,21 @@ def test_lengths_agree_when_some_length_fits_both() -> None:
 def test_how_long_asks_for_a_length_and_how_long_ago_for_a_date() -> None:
     assert question_slot("how long did the standoff last?").duration
     assert not question_slot("how long ago did the Worcester arrest happen?").duration
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("Police arrested one man for mischief.", [(1.0, "man")]),
+        ("One person was arrested at the scene.", [(1.0, "person")]),
+        ("It was one of the most notable incidents.", []),
+        ("2 dads were arrested", [(2.0, "dads")]),
+    ],
+)
+def test_one_person_is_a_figure_and_one_of_is_not(sentence: str, figures: list[tuple[float, str]]) -> None:
+    assert [(v.anchor, v.noun) for v in BARE.counts(sentence)] == figures
+
+
+def test_a_sentence_calling_a_report_wrong_refutes_it() -> None:
+    assert BARE.refutes("Posts saying three parents were arrested are wrong.")
+    assert not BARE.refutes("Three parents were arrested.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -24,6 +24,7 @@ from index.query import Anchor, AnchorKind, ParsedQuestion, Slot, SlotKind
 from index.text import split_sentences
 from index.tokenize import normalize, words
 from index.values import CountValue, NameMention, Place, PlaceKind, clean, counts_agree
+from index.values_ages import Age, ages
 from index.values_dates import DateValue, dates_compatible, specificity
 from index.values_lengths import LengthValue, lengths_agree
 
@@ -715,74 +716,14 @@ def _count_display(values: Sequence[CountValue]) -> str:
 
 # --- ages -------------------------------------------------------------------------------
 
-_AGE_NUMBER = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-_AGE = re.compile(
-    rf"\b{_AGE_NUMBER}[-\s](?P<unit>year|month|week|day)s?[-\s]old\b|\b(?P<word>newborn|infant|toddler)\b",
-    re.IGNORECASE,
-)
-_SMALL = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
-_MONTHS_PER = {"year": 12.0, "month": 1.0, "week": 0.25, "day": 1 / 30}
-_AGE_WORDS = {"newborn": (0.0, 1.0), "infant": (0.0, 12.0), "toddler": (12.0, 36.0)}
-_POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|its|\w+'s)\s+(?:\w+\s+)?$", re.IGNORECASE)
-_HOLDER = re.compile(r"\s+(?P<noun>[a-z]+)")
-# "Ana Ruiz, 38, a cook", "he's 41", "aged 41": an age given without "-year-old".
-_AGE_SAID = re.compile(
-    r"\b(?P<name>[A-Z][^\W\d_]+),\s(?P<apposed>\d{1,3}),\s"
-    r"|\b(?:he|she)(?:'s|s|\s+is|\s+was)\s+(?P<is>\d{1,3})\b(?!\s*(?:%|percent|[a-z]))"
-    r"|\baged\s+(?P<aged>\d{1,3})\b"
-)
+TITLED_RELEVANCE = 0.5  # an age beside the title the question asks about, in a sentence that names no more of it
+_TITLE_REACH = 30  # characters before a name where its title is written ("Deputy Landon Vickery")
 
 
-@dataclass(frozen=True, slots=True)
-class Age:
-    text: str
-    months: tuple[float, float]  # [from, to) in months
-    holder: str = ""  # the noun it describes ("daughter" in "his eight-year-old daughter")
-    kin: bool = False  # said of someone's relative ("his", "her", "their", "Ana's")
-    named: bool = False  # said of the name before it ("Ana Ruiz, 38,"): the holder is that name
-    at: int = 0  # where it starts in its sentence
-
-    def agrees(self, other: Age) -> bool:
-        return self.months[0] < other.months[1] and other.months[0] < self.months[1]
-
-
-def ages(sentence: str, calendar: Collection[str] = ()) -> list[Age]:
-    """Ages a sentence gives ("a 1-year-old", "two months old", "her newborn", "Ana Ruiz, 38,",
-    "he's 41"); ``calendar``: words before "13," that make it a date, not an age."""
-    text = clean(sentence)
-    out = []
-    for m in _AGE.finditer(text):
-        kin = bool(_POSSESSIVE_BEFORE.search(text, 0, m.start()))
-        if m["word"]:
-            word = m["word"].lower()
-            out.append(Age(m.group(), _AGE_WORDS[word], word, kin, at=m.start()))
-            continue
-        n = m["n"].lower()
-        k = float(_SMALL.get(n) or int(n))
-        per = _MONTHS_PER[m["unit"].lower()]
-        holder = _HOLDER.match(text, m.end())
-        noun = holder["noun"].lower() if holder else ""
-        out.append(Age(m.group(), (k * per, (k + 1) * per), noun, kin, at=m.start()))
-    for m in _AGE_SAID.finditer(text):
-        if m["name"] and m["name"].lower() in calendar:
-            continue  # "Tuesday, 13," is a date
-        years = m["apposed"] or m["is"] or m["aged"]
-        k = float(years)
-        out.append(Age(f"{years} years old", (k * 12, (k + 1) * 12), (m["name"] or "").lower(), named=bool(m["name"])))
-    return out
+def _titled(text: str, age: Age, job: _Job) -> bool:
+    """ "Deputy Landon Vickery, 29,": the age of the deputy a question asks about."""
+    before = text[max(0, age.at - _TITLE_REACH) : age.at]
+    return bool(set(job.lexicon.tokenizer.tokens(before)) & set(job.q.terms))
 
 
 def compare_ages(job: _Job) -> list[Disagreement]:
@@ -792,18 +733,19 @@ def compare_ages(job: _Job) -> list[Disagreement]:
     asked = set(job.q.terms)
     named = {t for a in job.q.anchors if a.kind is AnchorKind.NAME for t in a.terms}
     names = bool(named)
-    calendar = {*job.facts.rules.weekdays, *job.facts.rules.months}
+    calendar = job.facts.calendar_words
     asks_child = bool(asked & {t for w in job.facts.rules.child_nouns for t in tok.tokens(w)})
     for c in job.contexts:
         rel = relevance(c, job, strict=True)
-        if rel is None:
-            continue
         for a in ages(c.text, calendar):
-            if a.named and names and not set(tok.tokens(a.holder)) & asked:
+            titled = a.named and _titled(c.text, a, job)
+            if rel is None and not titled:
+                continue
+            if a.named and names and not titled and not set(tok.tokens(a.holder)) & asked:
                 continue  # "Dalia Ferreira, 36," is not how old Tomas is
             if a.kin and names and not asks_child:
                 continue  # "Ernesto Salcedo … his eight-year-old daughter" is not how old he is
-            found.append(Found(a, c, rel))
+            found.append(Found(a, c, rel if rel is not None else TITLED_RELEVANCE))
     best = _best_per_source(found, lambda f: (round(f.relevance, 3),))
     groups = group_values([(sid, f.value) for sid, f in best.items()], Age.agrees)
     if not is_conflict(groups):

@@ -33,6 +33,7 @@ from index.passages import split_passages
 from index.text import sentence_spans
 from index.tokenize import words
 from index.values import PlaceKind
+from index.values_ages import ages
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class Fact(IntFlag):
     LENGTH = 32768  # how long something went on ("for about 45 minutes")
 
 
-_AGE = re.compile(r"\b\d+-(?:year|month|week|day)s?-old\b|\b(?:newborn|infant|toddler|baby)\b", re.IGNORECASE)
+_BABY = re.compile(r"\bbab(?:y|ies)\b", re.IGNORECASE)  # "the baby": an age, without a figure
 _QUOTATION = re.compile(r"[\u201c\"][^\u201d\"]{12,}[\u201d\"]|[\u201c\"][^\u201d\"]{20,}$")
 _CONTACT = re.compile(
     r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b1-\d{3}-\d{3}-\d{4}\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b"
@@ -196,7 +197,7 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
         flags |= Fact.QUOTE
     elif lexicon.speech.search(sentence):
         flags |= Fact.SPEECH
-    if _AGE.search(sentence):
+    if _BABY.search(sentence) or ages(sentence, facts.calendar_words):
         flags |= Fact.AGE
     if lexicon.cause.search(sentence.lower()):
         flags |= Fact.CAUSE

@@ -445,6 +445,7 @@ class FactReader:
             local["\0derived"] = list(lexicon.derived.places)
         self.gazetteer = Gazetteer.build(lexicon.language.places, local)
         self.date_reader = DateReader(r)
+        self.calendar_words = frozenset({*r.weekdays, *r.months})  # "Tuesday, 13," is no age
         self.length_reader = LengthReader(r)
         self._other_event = re.compile(rf"\b(?:{_alt(r.other_event_cues)})\s+(?P<noun>[a-z]+)")
         self._misspelling = phrase_regex([*r.misspelling_cues, "misspel"])

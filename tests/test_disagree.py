@@ -432,3 +432,14 @@ def test_a_figure_a_source_calls_wrong_is_not_its_figure() -> None:
     (note,) = engine_over(texts).answer("How many people were arrested outside the school?").disagreements
     assert note.facet == "count"
     assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
+
+
+def test_an_age_beside_a_title_is_the_age_of_whoever_holds_it() -> None:
+    texts = {
+        "a": "A piece of asphalt hit Deputy Landon Vickery, 29, on the side of the head.",
+        "b": "- Deputy Landon Vickery, 42, was hit in the head and taken to the hospital",
+        "c": "The commission voted 2-1 on Monday night.",
+    }
+    (note,) = engine_over(texts).answer("How old is the sheriff's deputy who was hurt?").disagreements
+    assert note.facet == "age"
+    assert sorted(v.sources for v in note.values) == [("a",), ("b",)]

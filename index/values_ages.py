@@ -1,0 +1,82 @@
+"""Ages a sentence gives: "a 1-year-old", "two months old", "her newborn", "Ana Ruiz, 38,",
+"he's 41", "aged 41", with whom each describes where the sentence says it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from index.tokenize import straighten as clean
+
+_AGE_NUMBER = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_AGE = re.compile(
+    rf"\b{_AGE_NUMBER}[-\s](?P<unit>year|month|week|day)s?[-\s]old\b|\b(?P<word>newborn|infant|toddler)\b",
+    re.IGNORECASE,
+)
+_SMALL = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_MONTHS_PER = {"year": 12.0, "month": 1.0, "week": 0.25, "day": 1 / 30}
+_AGE_WORDS = {"newborn": (0.0, 1.0), "infant": (0.0, 12.0), "toddler": (12.0, 36.0)}
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|its|\w+'s)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_HOLDER = re.compile(r"\s+(?P<noun>[a-z]+)")
+# "Ana Ruiz, 38, a cook", "he's 41", "aged 41": an age given without "-year-old".
+_AGE_SAID = re.compile(
+    r"\b(?P<name>[A-Z][^\W\d_]+),\s(?P<apposed>\d{1,3}),\s"
+    r"|\b(?:he|she)(?:'s|s|\s+is|\s+was)\s+(?P<is>\d{1,3})\b(?!\s*(?:%|percent|[a-z]))"
+    r"|\baged\s+(?P<aged>\d{1,3})\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Age:
+    """An age as a range of months, and whom it describes."""
+
+    text: str
+    months: tuple[float, float]  # [from, to) in months
+    holder: str = ""  # the noun it describes ("daughter" in "his eight-year-old daughter")
+    kin: bool = False  # said of someone's relative ("his", "her", "their", "Ana's")
+    named: bool = False  # said of the name before it ("Ana Ruiz, 38,"): the holder is that name
+    at: int = 0  # where it starts in its sentence
+
+    def agrees(self, other: Age) -> bool:
+        return self.months[0] < other.months[1] and other.months[0] < self.months[1]
+
+
+def ages(sentence: str, calendar: Collection[str] = ()) -> list[Age]:
+    """Ages a sentence gives ("a 1-year-old", "two months old", "her newborn", "Ana Ruiz, 38,",
+    "he's 41"); ``calendar``: words before "13," that make it a date, not an age."""
+    text = clean(sentence)
+    out = []
+    for m in _AGE.finditer(text):
+        kin = bool(_POSSESSIVE_BEFORE.search(text, 0, m.start()))
+        if m["word"]:
+            word = m["word"].lower()
+            out.append(Age(m.group(), _AGE_WORDS[word], word, kin, at=m.start()))
+            continue
+        n = m["n"].lower()
+        k = float(_SMALL.get(n) or int(n))
+        per = _MONTHS_PER[m["unit"].lower()]
+        after = _HOLDER.match(text, m.end())
+        noun = after["noun"].lower() if after else ""
+        out.append(Age(m.group(), (k * per, (k + 1) * per), noun, kin, at=m.start()))
+    for m in _AGE_SAID.finditer(text):
+        if m["name"] and m["name"].lower() in calendar:
+            continue  # "Tuesday, 13," is a date
+        years = m["apposed"] or m["is"] or m["aged"]
+        k = float(years)
+        name = (m["name"] or "").lower()
+        out.append(Age(f"{years} years old", (k * 12, (k + 1) * 12), name, named=bool(m["name"]), at=m.start()))
+    return out

@@ -621,6 +621,10 @@ def compare_alternatives(job: _Job) -> list[Disagreement]:
     # The rest of the question is often only a verb ("that ice took"): a sentence of a
     # source's best passage counts too, below one that carries the question's words.
     loose = replace(job, key=(), generic=())
+    # "a man or a woman?" is answered by any word that says which ("a 29-year-old mother").
+    offered_genders = [job.facts.gender(a.text.split()[-1]) if a.text.split() else "" for a in alts]
+    if len(set(offered_genders)) < len(alts) or not all(offered_genders):
+        offered_genders = []
     for c in job.contexts:
         rel = relevance(c, job)
         if rel is None:
@@ -628,7 +632,12 @@ def compare_alternatives(job: _Job) -> list[Disagreement]:
             rel = None if fallback is None else fallback - LOOSE_PENALTY
         if rel is None:
             continue
-        named = [i for i, a in enumerate(alts) if set(a.terms) <= c.terms]
+        genders = job.facts.genders(c.text) if offered_genders else set()
+        named = [
+            i
+            for i, a in enumerate(alts)
+            if set(a.terms) <= c.terms or (offered_genders and offered_genders[i] in genders)
+        ]
         if len(named) != 1:
             continue  # neither, or both ("a man and a woman")
         if c.source_id not in best or rel > best[c.source_id].relevance:

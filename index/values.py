@@ -66,6 +66,7 @@ class Rules:
     person_nouns: frozenset[str]
     generic_person_nouns: frozenset[str]
     child_nouns: frozenset[str]
+    gender_nouns: Mapping[str, frozenset[str]]
     officer_nouns: frozenset[str]
     negations: tuple[str, ...]
     clause_breaks: tuple[str, ...]
@@ -119,6 +120,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         person_nouns=frozenset(_strs(raw.get("person_nouns"))),
         generic_person_nouns=frozenset(_strs(raw.get("generic_person_nouns"))),
         child_nouns=frozenset(_strs(raw.get("child_nouns"))),
+        gender_nouns={str(k): frozenset(_strs(v)) for k, v in (raw.get("gender_nouns") or {}).items()},
         officer_nouns=frozenset(_strs(raw.get("officer_nouns"))),
         negations=_strs(raw.get("negations")),
         clause_breaks=_strs(raw.get("clause_breaks")),
@@ -199,6 +201,7 @@ _APPOSITIVE_AGE = re.compile(r"[A-Z][a-z]+,\s*$")
 # A fact-box line ends in its figure: "- Homes disconnected across town: 212", "Arrests: 4".
 _LABEL_BEFORE = re.compile(r"(?:^|[-*•|]\s*)(?P<label>[a-z][a-z' -]{0,60}):\s*$")
 _WORDS = re.compile(r"[a-z][a-z'-]*")
+_POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
 _ARTICLE = re.compile(r"\b(?:a|an|another|one other|one|his|her|their)\s")
 
 
@@ -692,6 +695,21 @@ class FactReader:
             words = m["what"].split()[:CAUSE_WORDS]
             if words:
                 out.append(Cause(m.start(), f"{m['cue']} {' '.join(words)}".strip(), " ".join(words)))
+        return out
+
+    def gender(self, word: str) -> str:
+        """ "female" for "mother", "male" for "dad", "" for a word that does not say."""
+        return next((g for g, ws in self.rules.gender_nouns.items() if word.lower() in ws), "")
+
+    def genders(self, sentence: str) -> set[str]:
+        """The genders a sentence's person nouns say ("a 29-year-old mother": female); "she"
+        and "he" are left out, as they may be anyone named nearby."""
+        ws = _WORDS.findall(clean(sentence).lower())
+        out = set()
+        for i, w in enumerate(ws):
+            g = self.gender(w) if w not in ("she", "he") else ""
+            if g and not any(p in _POSSESSIVES or p.endswith("'s") for p in ws[max(0, i - 3) : i]):
+                out.add(g)  # "his eight-year-old daughter" is someone else
         return out
 
     def refutes(self, text: str) -> bool:

@@ -443,3 +443,14 @@ def test_an_age_beside_a_title_is_the_age_of_whoever_holds_it() -> None:
     (note,) = engine_over(texts).answer("How old is the sheriff's deputy who was hurt?").disagreements
     assert note.facet == "age"
     assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
+
+
+def test_a_man_or_a_woman_is_answered_by_any_word_that_says_which() -> None:
+    texts = {
+        "a": "Officers detained a 29-year-old mother outside the school as families lined up.",
+        "b": "Officers detained a father outside the school, where he had come to collect his daughter.",
+        "c": "Officers detained Ernesto Salcedo outside the school; his wife and daughter were at home.",
+        "d": "The vigil is on Thursday.",
+    }
+    (note,) = engine_over(texts).answer("Was the person detained outside the school a man or a woman?").disagreements
+    assert [(v.value, v.sources) for v in note.values] == [("man", ("b",)), ("woman", ("a",))]

@@ -485,3 +485,16 @@ def test_one_person_is_a_figure_and_one_of_is_not(sentence: str, figures: list[t
 def test_a_sentence_calling_a_report_wrong_refutes_it() -> None:
     assert BARE.refutes("Posts saying three parents were arrested are wrong.")
     assert not BARE.refutes("Three parents were arrested.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "genders"),
+    [
+        ("Officers detained a 29-year-old mother.", {"female"}),
+        ("He had come to collect his eight-year-old daughter.", set()),
+        ("A man and his wife were there.", {"male"}),
+        ("She said it was over.", set()),
+    ],
+)
+def test_the_gender_a_sentence_says_of_its_people(sentence: str, genders: set[str]) -> None:
+    assert BARE.genders(sentence) == genders

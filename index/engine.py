@@ -33,7 +33,7 @@ from index.models import (
     Summary,
 )
 from index.query import MAX_QUESTION_CHARS, AnchorKind, ParsedQuestion, SlotKind, parse
-from index.rank import Ranking, Scored, diversify, rank
+from index.rank import Ranking, Scored, above_floor, diversify, rank
 from index.search import SearchIndex, analyze_source, derive
 from index.store import StoredIndex, load_index, read_version
 from index.tokenize import fold_accents
@@ -44,7 +44,7 @@ DEFAULT_K = 5
 MAX_K = 25
 FOLLOW_SECONDS = 2.0  # how often a running bot looks for a version built elsewhere
 WARM_UP_QUESTION = "What did the mayor of Chicgo say about the zyzzyva in 2019?"
-EVIDENCE_PER_SOURCE = 3  # each source's best passages that disagreement notes read
+EVIDENCE_PER_SOURCE = 4  # each source's best passages that disagreement notes read
 UNKNOWN_SHARE = 0.5  # a question whose weight is this much in words the sources lack is not covered
 SPEAKER_CANDIDATES = 20  # passages searched for the speaker a quote question names
 YEARS_SHOWN = 4
@@ -357,12 +357,15 @@ def answer(
         return _decline(snap, pq, "No sources are indexed yet.")
     parts = pq.parts or (pq,)
     ranked: list[list[Scored]] = []
+    judged: list[list[Scored]] = []  # every candidate: what the notes read, below the floor too
     reasons: list[str] = []
     for part in parts:
         reason = _not_covered(part, snap)
         scored: list[Scored] = []
+        every: list[Scored] = []
         if reason is None:
-            scored = rank(part, search, snap.lexicon, ranking)
+            every = rank(part, search, snap.lexicon, ranking, floor=False)
+            scored = above_floor(every, ranking)
             if not scored or max(s.coverage for s in scored[: ranking.coverage_window]) < ranking.min_coverage:
                 reason = "The sources don't cover this question."
             elif part.slot and part.slot.kind is SlotKind.QUOTE and not _speaker_heard(part, scored, snap):
@@ -371,6 +374,7 @@ def answer(
                 reason = "The sources don't give that amount."
         reasons.append(reason or "")
         ranked.append(scored if reason is None else [])
+        judged.append(every if reason is None else [])
     if not any(ranked):
         return _decline(snap, pq, next((r for r in reasons if r), "The sources don't cover this question."))
     want = k + offset + 1
@@ -379,7 +383,7 @@ def answer(
     quotes = tuple(_quote(snap, s.passage, s.score) for s in page)
     disagreements: tuple = ()
     if quotes and offset == 0:
-        evidence = [_quote(snap, i, 0.0) for i in _evidence(ranked, search)]
+        evidence = [_quote(snap, i, 0.0) for i in _evidence(judged, search)]
         tags = {s.id: (s.tag or s.id) for s in snap.sources}
         disagreements = find_disagreements(
             pq, evidence, tags, snap.lexicon, lambda t: search.df_share(t) >= GENERIC_SHARE

@@ -104,8 +104,11 @@ def rank(
     lexicon: Lexicon,
     ranking: Ranking,
     allowed: Collection[int] | None = None,
+    *,
+    floor: bool = True,
 ) -> list[Scored]:
-    """Relevant passages, best first; ``allowed`` limits the passages (a server's scope)."""
+    """Relevant passages, best first; ``allowed`` limits the passages (a server's scope).
+    ``floor=False`` keeps every candidate judged, however far below the best."""
     candidates = features(q, index, lexicon, ranking, allowed)
     w = ranking.weights
     out = [
@@ -113,10 +116,15 @@ def rank(
         for i, x, sentence in candidates
     ]
     out.sort(key=lambda s: (-s.score, s.passage))
-    if not out:
-        return out
-    floor = ranking.relevance_floor * out[0].score
-    return [s for s in out if s.score >= floor]
+    return above_floor(out, ranking) if floor else out
+
+
+def above_floor(scored: Sequence[Scored], ranking: Ranking) -> list[Scored]:
+    """The candidates scoring at least ``relevance_floor`` of the best one."""
+    if not scored:
+        return []
+    least = ranking.relevance_floor * scored[0].score
+    return [s for s in scored if s.score >= least]
 
 
 def _logistic(z: float) -> float:

@@ -401,6 +401,9 @@ def looks_like_heading(sentence: str) -> bool:
     return len(ws) <= 14 and caps / len(ws) >= 0.6
 
 
+PHONETIC_MIN_KEY = 3  # consonants a sound key needs to tell one name from another
+
+
 def same_person_name(a: str, b: str, max_edits: int = 2) -> bool:
     """Spelling variants of one surname: small edit distance or the same phonetic key
     (Metaphone / NYSIIS; Soundex is not used: it keeps the first letter, C ≠ K)."""
@@ -409,9 +412,16 @@ def same_person_name(a: str, b: str, max_edits: int = 2) -> bool:
         return True
     if min(len(x), len(y)) < 4:
         return False
-    if Levenshtein.distance(x, y) <= max_edits:
+    edits = Levenshtein.distance(x, y)
+    if edits <= max_edits:
         return True
-    return jellyfish.metaphone(x) == jellyfish.metaphone(y) or jellyfish.nysiis(x) == jellyfish.nysiis(y)
+    # A sound key of two consonants is shared by unrelated names ("Foley", "Viall": FL).
+    if edits > max_edits + 1:
+        return False
+    key = jellyfish.metaphone(x)
+    if len(key) >= PHONETIC_MIN_KEY and key == jellyfish.metaphone(y):
+        return True
+    return jellyfish.nysiis(x) == jellyfish.nysiis(y)
 
 
 # --- the reader -------------------------------------------------------------------------

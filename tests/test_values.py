@@ -291,6 +291,8 @@ def test_spelling_variants() -> None:
     assert same_person_name("Coppinger", "Copinger")
     assert not same_person_name("Coppinger", "Foley")
     assert not same_person_name("Healey", "Foley")
+    assert not same_person_name("Viall", "Foley")  # one short sound key (FL), not one name
+    assert same_person_name("Ruehlmann", "Ruhlman")
 
 
 def test_misspelling_flags() -> None:

@@ -478,6 +478,7 @@ def test_how_long_asks_for_a_length_and_how_long_ago_for_a_date() -> None:
         ("One person was arrested at the scene.", [(1.0, "person")]),
         ("It was one of the most notable incidents.", []),
         ("2 dads were arrested", [(2.0, "dads")]),
+        ("one ppl", [(1.0, "ppl")]),
     ],
 )
 def test_one_person_is_a_figure_and_one_of_is_not(sentence: str, figures: list[tuple[float, str]]) -> None:
@@ -500,3 +501,8 @@ def test_a_sentence_calling_a_report_wrong_refutes_it() -> None:
 )
 def test_the_gender_a_sentence_says_of_its_people(sentence: str, genders: set[str]) -> None:
     assert BARE.genders(sentence) == genders
+
+
+def test_chat_people_count_as_people() -> None:
+    (value,) = BARE.counts("me and my husband counted 200 ppl easy")
+    assert BARE.noun_matches(value.noun, ("people",))

@@ -60,7 +60,15 @@ def test_second_dev_set_holds(dev_b: dict[str, object]) -> None:
 
 @pytest.mark.parametrize(
     ("name", "floor_hit", "floor_recall"),
-    [("seeds-chat", 0.85, 0.65), ("corpus-b", 0.80, 0.50), ("corpus-c", 0.75, 0.50)],
+    [
+        ("seeds-chat", 0.85, 0.65),
+        ("corpus-b", 0.80, 0.50),
+        ("corpus-c", 0.75, 0.50),
+        ("corpus-d", 0.88, 0.65),
+        ("corpus-e", 0.90, 0.65),
+        ("corpus-f", 0.90, 0.55),
+        ("corpus-g", 0.85, 0.50),
+    ],
 )
 def test_held_out_tuning_half_holds(name: str, floor_hit: float, floor_recall: float) -> None:
     sources = ROOT / "seeds" if name == "seeds-chat" else HELDOUT / name

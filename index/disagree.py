@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from index.models import Disagreement, DisagreementValue, Quote
 from index.query import Anchor, AnchorKind, ParsedQuestion, Slot, SlotKind
 from index.text import split_sentences
-from index.tokenize import normalize, words
+from index.tokenize import Tokenizer, normalize, words
 from index.values import CountValue, NameMention, Place, PlaceKind, clean, counts_agree
 from index.values_ages import Age, ages
 from index.values_dates import DateValue, dates_compatible, specificity
@@ -40,6 +40,8 @@ GENERIC_SHARE = 0.3  # a term in this share of the passages says little about wh
 COUNT_WINDOW = 4  # words between a figure and the verb it counts for
 DATE_SHARE = 0.5  # a date's sentence must carry this share of the question's subject
 PLACE_SHARE = 0.6  # and a place's sentence this share
+_MONTH_MAY = re.compile(r"\bMay\b")  # the month, not the modal
+STRETCH_REACH = 120  # characters before a value in which the words leading to it are read
 CAUSE_MIN_TERMS = 2  # "because Koppinger," is cut short by an aside, not a cause
 LOOSE_PENALTY = 1.0  # an answer offered, found without the question's words, ranks below one with them
 
@@ -461,11 +463,17 @@ def length_values(job: _Job) -> list[Found[LengthValue]]:
     """Lengths of time ("for about 45 minutes") in sentences that carry the question's subject."""
     out: list[Found[LengthValue]] = []
     subject = _subject_weight(job)
+    facts = job.facts
     for c in job.contexts:
         rel = relevance(c, job)
         if rel is None or (subject and _carried(c, job) < DATE_SHARE * subject):
             continue
-        out.extend(Found(v, c, rel) for v in job.facts.lengths(c.text) if _said_of_subject(c.text, v.at, job))
+        if facts.refutes(c.text) or facts.habitual(c.text) or facts.opens_other_event(_told_so_far(c)):
+            continue  # "reports that it lasted two weeks are wrong", "meets for 2 hours every week"
+        for v in facts.lengths(c.text):
+            leading = _MONTH_MAY.sub("", c.text[max(0, v.at - STRETCH_REACH) : v.at])
+            if _said_of_subject(c.text, v.at, job) and not facts.hypothetical(leading):
+                out.append(Found(v, c, rel))  # not "could go on for up to 30 days"
     return out
 
 
@@ -478,10 +486,11 @@ def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
     last comma or dash) names it: "Foundry Lane was closed for three hours". In a relative
     clause it is its noun's: "the meeting, which was halted for an hour", but not "Denise,
     who has worked at the plant for 22 years, was struck at the Foundry Lane gate"."""
-    last = next(reversed(list(_STRETCH_BREAK.finditer(sentence, 0, at))), None)
-    stretch = sentence[last.end() if last else 0 : at]
+    begin = max(0, at - STRETCH_REACH)  # a stretch is a few words: never rescan a long sentence
+    last = next(reversed(list(_STRETCH_BREAK.finditer(sentence, begin, at))), None)
+    stretch = sentence[last.end() if last else begin : at]
     if last is not None and last["relative"]:
-        found = _ANTECEDENT.search(sentence, 0, last.start())
+        found = _ANTECEDENT.search(sentence, max(0, last.start() - STRETCH_REACH), last.start())
         stretch = found.group() if found else ""
     have = set(job.lexicon.tokenizer.tokens(stretch))
     return any(t in have for t in (*job.key, *job.generic))
@@ -729,10 +738,25 @@ TITLED_RELEVANCE = 0.5  # an age beside the title the question asks about, in a 
 _TITLE_REACH = 30  # characters before a name where its title is written ("Deputy Landon Vickery")
 
 
-def _titled(text: str, age: Age, job: _Job) -> bool:
+def _titled(text: str, age: Age, job: _Job, names: set[str]) -> bool:
     """ "Deputy Landon Vickery, 29,": the age of the deputy a question asks about."""
-    before = text[max(0, age.at - _TITLE_REACH) : age.at]
-    return bool(set(job.lexicon.tokenizer.tokens(before)) & set(job.q.terms))
+    before = clean(text)[max(0, age.at - _TITLE_REACH) : age.at]
+    return bool(set(job.lexicon.tokenizer.tokens(before)) & (set(job.q.terms) - names))
+
+
+def _someone_else(age: Age, asked: set[str], named: set[str], tok: Tokenizer) -> bool:
+    """ "Maria Ruiz, 62," when the question asks about Ana Ruiz: each name has a part the
+    other lacks."""
+    said = set(tok.tokens(age.holder))
+    return bool(said - asked) and bool(named - said)
+
+
+def _asks_about(holder: str, asked: set[str], asks_child: bool, job: _Job) -> bool:
+    """A relative's age answers the question when it asks about that relative (or about a
+    child, and the relative is one)."""
+    return bool(set(job.lexicon.tokenizer.tokens(holder)) & asked) or (
+        asks_child and holder in job.facts.rules.child_nouns
+    )
 
 
 def compare_ages(job: _Job) -> list[Disagreement]:
@@ -747,13 +771,15 @@ def compare_ages(job: _Job) -> list[Disagreement]:
     for c in job.contexts:
         rel = relevance(c, job, strict=True)
         for a in ages(c.text, calendar):
-            titled = a.named and _titled(c.text, a, job)
+            titled = a.named and _titled(c.text, a, job, named)
             if rel is None and not titled:
                 continue
-            if a.named and names and not titled and not set(tok.tokens(a.holder)) & asked:
+            if a.named and names and not titled and (not set(tok.tokens(a.holder)) & asked):
                 continue  # "Dalia Ferreira, 36," is not how old Tomas is
-            if a.kin and names and not asks_child:
-                continue  # "Ernesto Salcedo … his eight-year-old daughter" is not how old he is
+            if a.named and names and _someone_else(a, asked, named, tok):
+                continue  # "her mother, Maria Ruiz, 62," is not how old Ana Ruiz is
+            if a.kin and (names or a.holder) and not _asks_about(a.holder, asked, asks_child, job):
+                continue  # "Ernesto Salcedo … his eight-year-old daughter", "the boy and his sister"
             found.append(Found(a, c, rel if rel is not None else TITLED_RELEVANCE))
     best = _best_per_source(found, lambda f: (round(f.relevance, 3),))
     groups = group_values([(sid, f.value) for sid, f in best.items()], Age.agrees)

@@ -111,6 +111,7 @@ class Language:
     irregular_verbs: Mapping[str, str]
     advice_cues: tuple[str, ...]
     slot_words: Mapping[str, frozenset[str]]
+    slot_phrases: Mapping[str, tuple[str, ...]]
     subordinators: frozenset[str]
     hearsay_subjects: frozenset[str]
     hearsay_verbs: frozenset[str]
@@ -155,6 +156,7 @@ class Language:
             irregular_verbs={str(k): str(v) for k, v in (english.get("irregular_verbs") or {}).items()},
             advice_cues=tuple(str(w).lower() for w in english.get("advice_cues") or ()),
             slot_words={str(k): frozenset(str(w) for w in v) for k, v in (english.get("slot_words") or {}).items()},
+            slot_phrases={str(k): tuple(str(w) for w in v) for k, v in (english.get("slot_phrases") or {}).items()},
             subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
             hearsay_subjects=frozenset(str(w) for w in (english.get("hearsay") or {}).get("subjects") or ()),
             hearsay_verbs=frozenset(str(w) for w in (english.get("hearsay") or {}).get("verbs") or ()),

@@ -657,10 +657,12 @@ def _terms(
     exists = _EXISTS.search(normalize(corrected))
     type_words = ctx.lexicon.language.slot_words.get(slot.kind.value, frozenset()) if slot else frozenset()
     focus = set(tok.tokens(exists["noun"])) - {t for w in type_words for t in tok.tokens(w)} if exists else set()
+    phrases = ctx.lexicon.language.slot_phrases.get(slot.kind.value, ()) if slot else ()
+    kind_spans = [m.span() for p in phrases for m in re.finditer(rf"\b{re.escape(p)}\b", normalize(corrected))]
     for term, w in tok.analyze(corrected):
         if slot is not None and slot.kind is SlotKind.COUNT and w.surface.isdigit() and not _YEAR.match(w.surface):
             continue
-        if w.surface in type_words:
+        if w.surface in type_words or any(a <= w.start < b for a, b in kind_spans):
             continue
         q = by_word.get(w.surface)
         phrase = term != tok.stem(w.surface) and "_" in term

@@ -63,6 +63,7 @@ class Rules:
     time_units: frozenset[str]
     length_units: Mapping[str, float]
     length_cues: tuple[str, ...]
+    length_events: tuple[str, ...]
     person_nouns: frozenset[str]
     generic_person_nouns: frozenset[str]
     child_nouns: frozenset[str]
@@ -78,6 +79,7 @@ class Rules:
     career_cues: tuple[str, ...]
     cause_links: tuple[str, ...]
     refutation_cues: tuple[str, ...]
+    same_past_verbs: frozenset[str]
     money_verbs: frozenset[str]
     money_nouns: frozenset[str]
     currency_words: tuple[str, ...]
@@ -117,6 +119,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         time_units=frozenset(_strs(raw.get("time_units"))),
         length_units={str(k).lower(): float(v) for k, v in (raw.get("length_units") or {}).items()},
         length_cues=_strs(raw.get("length_cues")),
+        length_events=_strs(raw.get("length_events")),
         person_nouns=frozenset(_strs(raw.get("person_nouns"))),
         generic_person_nouns=frozenset(_strs(raw.get("generic_person_nouns"))),
         child_nouns=frozenset(_strs(raw.get("child_nouns"))),
@@ -132,6 +135,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         career_cues=_strs(raw.get("career_cues")),
         cause_links=_strs(raw.get("cause_links")),
         refutation_cues=_strs(raw.get("refutation_cues")),
+        same_past_verbs=frozenset(_strs(raw.get("same_past_verbs"))),
         money_verbs=frozenset(_strs(raw.get("money_verbs"))),
         money_nouns=frozenset(_strs(raw.get("money_nouns"))),
         currency_words=_strs(raw.get("currency_words")),
@@ -201,7 +205,10 @@ _APPOSITIVE_AGE = re.compile(r"[A-Z][a-z]+,\s*$")
 # A fact-box line ends in its figure: "- Homes disconnected across town: 212", "Arrests: 4".
 _LABEL_BEFORE = re.compile(r"(?:^|[-*•|]\s*)(?P<label>[a-z][a-z' -]{0,60}):\s*$")
 _WORDS = re.compile(r"[a-z][a-z'-]*")
+_PUNCT = ".,;:!?\"'()"
+_CASED_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
+_PASSIVE_AUX = frozenset({"was", "were", "is", "has", "had", "got"})
 _ARTICLE = re.compile(r"\b(?:a|an|another|one other|one|his|her|their)\s")
 
 
@@ -429,8 +436,11 @@ def same_person_name(a: str, b: str, max_edits: int = 2) -> bool:
 
 # Words that may follow a money noun ending its phrase ("the *fine* for blocking a road",
 # "what was *bail* set at"); another noun after it makes it a modifier ("the *pay* dispute").
-_MONEY_NOUN_ENDS = "for|of|at|in|on|to|set|did|does|do|was|is|will|would|that|per|when|after|before|like|now"
+_MONEY_NOUN_ENDS = "of|at|in|on|to|set|did|does|do|was|is|will|would|that|per|when|after|before|like|now"
 CAUSE_WORDS = 12  # a cause is read this far into its clause
+CAUSE_VERB_REACH = 100  # characters after "after" in which a verb makes it a cause
+TIME_LINKS = frozenset({"after"})  # a cause only when a verb follows ("after a bottle was thrown")
+MAX_CHAT_CUE = 3  # "bc", "cuz": chat forms, never written in capitals
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +468,8 @@ class FactReader:
             local["\0derived"] = list(lexicon.derived.places)
         self.gazetteer = Gazetteer.build(lexicon.language.places, local)
         self.date_reader = DateReader(r)
+        self._past_forms = frozenset(lexicon.language.irregular_verbs) | r.same_past_verbs  # "threw", "hit"
+        self._said = frozenset(w for w in lexicon.language.speech_verbs if " " not in w) - {"reported"}
         self.calendar_words = frozenset({*r.weekdays, *r.months})  # "Tuesday, 13," is no age
         self.length_reader = LengthReader(r)
         self._other_event = re.compile(rf"\b(?:{_alt(r.other_event_cues)})\s+(?P<noun>[a-z]+)")
@@ -476,7 +488,9 @@ class FactReader:
         self._career = phrase_regex(r.career_cues)
         self._refutation = phrase_regex(r.refutation_cues)
         links = _alt(r.cause_links) or "(?!)"
-        self._cause_link = re.compile(rf"\b(?P<cue>{links})\s+(?P<what>[^.;,!?]+)", re.IGNORECASE)
+        # The clause is looked ahead at, not consumed: a cue inside it ("BC Hydro came because …")
+        # is found too.
+        self._cause_link = re.compile(rf"\b(?P<cue>{links})\s+(?=(?P<what>[^.;,!?]{{1,200}}))", re.IGNORECASE)
         currency = _alt(r.currency_words) or "(?!)"
         self._money = re.compile(
             rf"[$£€¥]\s?\d|(?<![\d,.])\d[\d,.]*+\s?(?:k|m|bn|million|billion|thousand)?\s*(?:{currency})\b"
@@ -703,9 +717,20 @@ class FactReader:
         out = []
         for m in self._cause_link.finditer(sentence):
             words = m["what"].split()[:CAUSE_WORDS]
-            if words:
-                out.append(Cause(m.start(), f"{m['cue']} {' '.join(words)}".strip(), " ".join(words)))
+            cue = m["cue"]
+            if not words or (cue.isupper() and len(cue) <= MAX_CHAT_CUE):
+                continue  # "BC Hydro", "Vancouver, BC" are not "bc"
+            # "closed after the long holiday weekend" says when, not why; "after Greyledge,
+            # which runs the landfill, reported …" names a cause once its verb comes.
+            ahead = [w.lower().strip(_PUNCT) for w in sentence[m.end() : m.end() + CAUSE_VERB_REACH].split()]
+            if cue.lower() in TIME_LINKS and not any(self._verb_form(w) and w not in self._said for w in ahead):
+                continue  # "…, parents said" attributes; it does not make a cause
+            out.append(Cause(m.start(), f"{cue} {' '.join(words)}".strip(), " ".join(words)))
         return out
+
+    def _verb_form(self, word: str) -> bool:
+        w = word.lower().strip(_PUNCT)
+        return w.endswith(("ed", "ing")) or w in self._past_forms
 
     def gender(self, word: str) -> str:
         """ "female" for "mother", "male" for "dad", "" for a word that does not say."""
@@ -714,10 +739,13 @@ class FactReader:
     def genders(self, sentence: str) -> set[str]:
         """The genders a sentence's person nouns say ("a 29-year-old mother": female); "she"
         and "he" are left out, as they may be anyone named nearby."""
-        ws = _WORDS.findall(clean(sentence).lower())
+        written = _CASED_WORDS.findall(clean(sentence))
+        ws = [w.lower() for w in written]
         out = set()
         for i, w in enumerate(ws):
             g = self.gender(w) if w not in ("she", "he") else ""
+            if i and written[i][0].isupper():
+                continue  # "Sister Mary Clare": a title or a name, not who the sentence is about
             if g and not any(p in _POSSESSIVES or p.endswith("'s") for p in ws[max(0, i - 3) : i]):
                 out.add(g)  # "his eight-year-old daughter" is someone else
         return out
@@ -793,7 +821,7 @@ class _SentenceReader:
                 continue  # part of a date
             if _APPOSITIVE_AGE.search(clean(sentence)[: m.start()]) and low[m.end() : m.end() + 1] == ",":
                 continue  # "Dalia Ferreira, 36, from apartment 3C": an age
-            if num in {"one", "a single", "single"} and not self._one_person(after, focus_nouns):
+            if num in {"one", "a single", "single"} and not self._one_person(low[: m.start()], after, focus_nouns):
                 continue  # "one of the most notable", "just about one arrest": rarely a figure
             hedge = "exact"
             if m["hedge"]:
@@ -829,10 +857,15 @@ class _SentenceReader:
         out.sort(key=lambda x: x[0])
         return [v for _, v in out]
 
-    def _one_person(self, rest: str, focus_nouns: Sequence[str]) -> bool:
-        """ "one man", "one person", "a single protester": one is a figure of people."""
-        ws = _WORDS.findall(rest.lower())[:1]
-        return bool(ws) and (ws[0] in self.rules.person_nouns or ws[0] in focus_nouns)
+    def _one_person(self, before: str, rest: str, focus_nouns: Sequence[str]) -> bool:
+        """ "One person was arrested", "police arrested one man": one is a figure of people
+        when something was done to them; "One man said …" only names who spoke."""
+        ws = _WORDS.findall(rest.lower())[:2]
+        if not ws or (ws[0] not in self.rules.person_nouns and ws[0] not in focus_nouns):
+            return False
+        done_to = len(ws) > 1 and ws[1] in _PASSIVE_AUX
+        prev = _WORDS.findall(before.lower())[-1:]
+        return done_to or (bool(prev) and prev[0].endswith("ed"))
 
     def _noun_after(self, rest: str, focus_nouns: Sequence[str]) -> str:
         """The counted noun in the few words after a figure ("of" and adjectives skipped)."""

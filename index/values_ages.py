@@ -30,13 +30,14 @@ _SMALL = {
 }
 _MONTHS_PER = {"year": 12.0, "month": 1.0, "week": 0.25, "day": 1 / 30}
 _AGE_WORDS = {"newborn": (0.0, 1.0), "infant": (0.0, 12.0), "toddler": (12.0, 36.0)}
+POSSESSIVE_REACH = 40  # characters before an age where "his" / "her" is looked for
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|its|\w+'s)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _HOLDER = re.compile(r"\s+(?P<noun>[a-z]+)")
 # "Ana Ruiz, 38, a cook", "he's 41", "aged 41": an age given without "-year-old".
 _AGE_SAID = re.compile(
-    r"\b(?P<name>[A-Z][^\W\d_]+),\s(?P<apposed>\d{1,3}),\s"
-    r"|\b(?:he|she)(?:'s|s|\s+is|\s+was)\s+(?P<is>\d{1,3})\b(?!\s*(?:%|percent|[a-z]))"
-    r"|\baged\s+(?P<aged>\d{1,3})\b"
+    r"\b(?P<name>(?:[A-Z][^\W\d_]+\s+){0,2}[A-Z][^\W\d_]+),\s(?P<apposed>\d{1,3}),\s"
+    r"|\b(?i:he|she)(?:'s|s|\s+is|\s+was)\s+(?P<is>\d{1,3})\b(?![\d'’-]|[.,]\d|\s*(?:%|percent|[a-z]))"
+    r"|\baged\s+(?P<aged>\d{1,3})\b(?:\s+(?P<aged_unit>year|month|week|day)s?\b)?"
 )
 
 
@@ -61,7 +62,7 @@ def ages(sentence: str, calendar: Collection[str] = ()) -> list[Age]:
     text = clean(sentence)
     out = []
     for m in _AGE.finditer(text):
-        kin = bool(_POSSESSIVE_BEFORE.search(text, 0, m.start()))
+        kin = bool(_POSSESSIVE_BEFORE.search(text, max(0, m.start() - POSSESSIVE_REACH), m.start()))
         if m["word"]:
             word = m["word"].lower()
             out.append(Age(m.group(), _AGE_WORDS[word], word, kin, at=m.start()))
@@ -73,10 +74,12 @@ def ages(sentence: str, calendar: Collection[str] = ()) -> list[Age]:
         noun = after["noun"].lower() if after else ""
         out.append(Age(m.group(), (k * per, (k + 1) * per), noun, kin, at=m.start()))
     for m in _AGE_SAID.finditer(text):
-        if m["name"] and m["name"].lower() in calendar:
+        name = (m["name"] or "").lower()
+        if name and name.split()[-1] in calendar:
             continue  # "Tuesday, 13," is a date
         years = m["apposed"] or m["is"] or m["aged"]
         k = float(years)
-        name = (m["name"] or "").lower()
-        out.append(Age(f"{years} years old", (k * 12, (k + 1) * 12), name, named=bool(m["name"]), at=m.start()))
+        per = _MONTHS_PER[(m["aged_unit"] or "year").lower()]
+        shown = f"{years} {(m['aged_unit'] or 'year').lower()}s old"
+        out.append(Age(shown, (k * per, (k + 1) * per), name, named=bool(name), at=m.start()))
     return out

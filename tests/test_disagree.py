@@ -454,3 +454,51 @@ def test_a_man_or_a_woman_is_answered_by_any_word_that_says_which() -> None:
     }
     (note,) = engine_over(texts).answer("Was the person detained outside the school a man or a woman?").disagreements
     assert [(v.value, v.sources) for v in note.values] == [("man", ("b",)), ("woman", ("a",))]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Reports that the road closure on Route 9 lasted for two weeks are wrong.",
+        "A second road closure on Route 9 last spring went on for 2 weeks.",
+        "Under state rules, the road closure on Route 9 could go on for up to 30 days.",
+    ],
+)
+def test_a_length_denied_supposed_or_of_another_event_is_not_a_sources(other: str) -> None:
+    texts = {"a": "The road closure on Route 9 lasted 3 days.", "b": other, "z": "The library sale is on Saturday."}
+    assert engine_over(texts).answer("How long did the road closure on Route 9 last?").disagreements == ()
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Her mother, Maria Ruiz, 62, said the family is afraid.",
+        "Her neighbor Ana Lopez, 55, filmed it.",
+    ],
+)
+def test_a_relative_or_neighbour_is_not_the_person_asked_about(other: str) -> None:
+    texts = {
+        "a": "Ana Ruiz, 38, was detained outside the Elm Street school on Monday.",
+        "b": other,
+        "z": "The library sale is on Saturday.",
+    }
+    assert engine_over(texts).answer("How old is Ana Ruiz?").disagreements == ()
+
+
+def test_a_sisters_age_is_not_the_boys() -> None:
+    texts = {
+        "a": "The boy found in the car on Elm Street was 7 years old, police said.",
+        "b": "The boy found in the car on Elm Street and his 5-year-old sister were unhurt.",
+        "z": "The library sale is on Saturday.",
+    }
+    assert engine_over(texts).answer("How old was the boy found in the car on Elm Street?").disagreements == ()
+
+
+def test_long_in_a_place_name_is_searched() -> None:
+    texts = {
+        "a": "The standoff in Long Beach began on Monday morning, police said.",
+        "b": "The standoff in Palm Beach began on Friday night, police said.",
+        "c": "A separate standoff at Beach Road began on Sunday.",
+    }
+    answer = engine_over(texts).answer("When did the Long Beach standoff begin?")
+    assert "Long Beach" in answer.quotes[0].text

@@ -428,7 +428,8 @@ def same_person_name(a: str, b: str, max_edits: int = 2) -> bool:
     key = jellyfish.metaphone(x)
     if len(key) >= PHONETIC_MIN_KEY and key == jellyfish.metaphone(y):
         return True
-    return jellyfish.nysiis(x) == jellyfish.nysiis(y)
+    key = jellyfish.nysiis(x)
+    return len(key) > PHONETIC_MIN_KEY and key == jellyfish.nysiis(y)  # "Moore" / "Morris": MAR
 
 
 # --- the reader -------------------------------------------------------------------------

@@ -293,6 +293,7 @@ def test_spelling_variants() -> None:
     assert not same_person_name("Healey", "Foley")
     assert not same_person_name("Viall", "Foley")  # one short sound key (FL), not one name
     assert same_person_name("Ruehlmann", "Ruhlman")
+    assert not same_person_name("Moore", "Morris") and not same_person_name("Ruiz", "Ross")
 
 
 def test_misspelling_flags() -> None:

@@ -471,8 +471,7 @@ def length_values(job: _Job) -> list[Found[LengthValue]]:
         if facts.refutes(c.text) or facts.habitual(c.text) or facts.opens_other_event(_told_so_far(c)):
             continue  # "reports that it lasted two weeks are wrong", "meets for 2 hours every week"
         for v in facts.lengths(c.text):
-            leading = _MONTH_MAY.sub("", c.text[max(0, v.at - STRETCH_REACH) : v.at])
-            if _said_of_subject(c.text, v.at, job) and not facts.hypothetical(leading):
+            if _said_of_subject(c.text, v.at, job) and not _supposed(c.text, v.at, job):
                 out.append(Found(v, c, rel))  # not "could go on for up to 30 days"
     return out
 
@@ -494,6 +493,12 @@ def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
         stretch = found.group() if found else ""
     have = set(job.lexicon.tokenizer.tokens(stretch))
     return any(t in have for t in (*job.key, *job.generic))
+
+
+def _supposed(sentence: str, at: int, job: _Job) -> bool:
+    """The words leading to a value say what could or should be ("could go on for up to 30
+    days"), not what was; "May" the month is no modal."""
+    return job.facts.hypothetical(_MONTH_MAY.sub("", sentence[max(0, at - STRETCH_REACH) : at]))
 
 
 def compare_lengths(job: _Job) -> list[Disagreement]:
@@ -1107,7 +1112,7 @@ def _reasons(c: Context, job: _Job) -> list[Found[tuple[frozenset[str], str]]]:
         if terms and _said_of_subject(c.text, m.start(), job):
             out.append(Found((terms, m.group()), c, rel))
     for cause in job.facts.causes(c.text):
-        if not _said_of_subject(c.text, cause.at, job) or job.facts.hypothetical(c.text[: cause.at]):
+        if not _said_of_subject(c.text, cause.at, job) or _supposed(c.text, cause.at, job):
             continue  # "can only shut off water because of …" is a rule, not what happened
         terms = frozenset(t for t in tok.tokens(cause.what) if t not in asked and not t.isdigit())
         if len(terms) >= CAUSE_MIN_TERMS:

@@ -563,7 +563,9 @@ def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: View) -> b
         return False
     if q.slot.speaker_head and not _named_in_sources(q.slot.speaker_head[-1], snap):
         return False  # "the premier of Nova Scotia": the sources never name a premier
-    pattern = snap.lexicon.speaker_pattern(_speaker_words(q, snap).split() or speaker)
+    # A phrase term ("u._attorney" for "US attorney") is no word of the text: fall back to the
+    # speaker's noun as written.
+    pattern = snap.lexicon.speaker_pattern(_speaker_words(q, snap).split() or list(q.slot.speaker_head) or speaker)
     # the question's words are read without accents ("Núñez" is "nunez"): so is the passage
     return any(pattern.search(fold_accents(snap.search.passages[s.passage].text)) for s in scored[:SPEAKER_CANDIDATES])
 

@@ -177,7 +177,10 @@ _WHERE = re.compile(
 )
 _SPELL = re.compile(r"\b(?:spell(?:ed|ing|t)?|name)\b")
 _WHO = re.compile(r"\bwho(?:m|se)?\b")
-_SAY = re.compile(r"\b(?:say|said|says|saying|statement|statements|quote|quoted|stated|tell|told|words|message)\b")
+_SAY = re.compile(
+    r"\b(?:say|said|says|saying|statement|statements|quote|quoted|stated|tell|told|words|message"
+    r"|warn|warned|warning|urge|urged|announce|announced)\b"
+)
 _WHY = re.compile(r"\b(?:why|what (?:caused|prompted|led to|sparked|triggered)|reason|how come)\b")
 _HOW = re.compile(r"\bhow\b(?! (?:many|much|long|old|come)\b)")
 _CONTACT = re.compile(
@@ -203,7 +206,9 @@ _SPELLING = re.compile(r"\bspell(?:ed|ing|t|s)?\b")
 _EXISTS = re.compile(r"\b(?:is|are|was|were) there (?:any |a |an |some )?(?P<noun>[a-z]+)")
 _CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\b(?:or|and|but|so)\s+)(?P<w>[a-z']+)")
 _WHAT = re.compile(r"\b(?:what|which)\b")
-_SPEAKER = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+(?:say|said|tell|told|state)\b")
+_SPEAKER = re.compile(
+    r"\b(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+(?:say|said|tell|told|state|warn|urge|announce)\b"
+)
 _SPEAKER_QUALIFIER = re.compile(r"\s+(?:of|for|from|at|in|with|on)\s+")  # "the premier *of Nova Scotia*"
 _SPEAKER_BEFORE = re.compile(r"(?P<who>[\w' .-]+?)(?:'s)?\s+(?:statement|statements|words|quote|message)\b")
 _AUX = frozenset(

@@ -253,3 +253,12 @@ async def test_a_guessed_clock_time_written_as_one_word_is_not_a_word_the_source
     texts = {"a": "The blockade began shortly before 6 a.m. on Tuesday.", "b": "The road reopened at noon."}
     answer = await engine_over(texts).ask("hey guys wat time did the trucks get blocked, my aunt said like 6am?")
     assert answer.answered
+
+
+@pytest.mark.parametrize(
+    "question", ["What did the US attorney warn people about?", "what did the sheriff urge people to do"]
+)
+async def test_what_someone_warned_or_urged_is_a_quote_question(question: str, engine: Engine) -> None:
+    slot = engine.parse(question).slot
+    assert slot is not None and slot.kind.value == "quote"
+    assert (await engine.ask(question)).answered

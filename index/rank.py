@@ -62,8 +62,8 @@ class Ranking:
     min_coverage: float = 0.3  # share of the question's weight one of the best passages must carry
     coverage_window: int = 5  # … one of this many
     weights: tuple[float, ...] = (
-        *(-9.742, 6.355, -0.853, 1.588, 0.444, 0.905, 0.626, 0.0),
-        *(0.236, 1.778, 0.592, 1.934, 0.498, -0.125),
+        *(-10.519, 6.059, -0.468, 1.908, 0.892, 0.399, 1.197, -0.176),
+        *(0.137, 1.021, 0.869, 3.281, 0.309, -0.599),
     )
 
 
@@ -228,7 +228,22 @@ def _value_grades(
     if define is not None:
         said = [1.0 if define.search(text[s.start : s.end]) else 0.0 for s in sents]
         return [max(a, b) for a, b in zip(grades, said, strict=True)]
+    if q.slot.kind is SlotKind.CLAIM:
+        return [_asserts(text[s.start : s.end], lexicon) for s in sents]
     return grades
+
+
+def _asserts(sentence: str, lexicon: Lexicon) -> float:
+    """A yes/no question is answered by a sentence that says what happened, not one that
+    asks or urges it ("asked Harrowgate to pause", "nobody should be hurt")."""
+    return PARTIAL if lexicon.facts.hypothetical(sentence) or _REQUEST.search(sentence) else 1.0
+
+
+# "asked Harrowgate to pause", "urged residents to stop": what someone wants done, not what was.
+_REQUEST = re.compile(
+    r"\b(?:asked|asking|asks|urged|urging|urges|called on|calling on|wants?|wanted)\b[^.]{0,40}\bto\s+\w+",
+    re.IGNORECASE,
+)
 
 
 def _question_heading(index: SearchIndex, i: int) -> bool:

@@ -262,3 +262,17 @@ async def test_what_someone_warned_or_urged_is_a_quote_question(question: str, e
     slot = engine.parse(question).slot
     assert slot is not None and slot.kind.value == "quote"
     assert (await engine.ask(question)).answered
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grade"),
+    [
+        ("The company has paused new disconnections until that meeting.", 1.0),
+        ("She asked Harrowgate to pause all disconnections for 30 days.", 0.4),
+        ("Nobody should be hurt over a water bill.", 0.4),
+    ],
+)
+def test_a_yes_no_question_is_answered_by_what_happened_not_what_was_asked_for(sentence: str, grade: float) -> None:
+    from index.rank import _asserts
+
+    assert _asserts(sentence, engine_over({"a": sentence}).snapshot.view().lexicon) == grade

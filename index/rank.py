@@ -229,21 +229,14 @@ def _value_grades(
         said = [1.0 if define.search(text[s.start : s.end]) else 0.0 for s in sents]
         return [max(a, b) for a, b in zip(grades, said, strict=True)]
     if q.slot.kind is SlotKind.CLAIM:
-        return [_asserts(text[s.start : s.end], lexicon) for s in sents]
+        return [asserts(s.facts) for s in sents]
     return grades
 
 
-def _asserts(sentence: str, lexicon: Lexicon) -> float:
+def asserts(facts: Fact) -> float:
     """A yes/no question is answered by a sentence that says what happened, not one that
     asks or urges it ("asked Harrowgate to pause", "nobody should be hurt")."""
-    return PARTIAL if lexicon.facts.hypothetical(sentence) or _REQUEST.search(sentence) else 1.0
-
-
-# "asked Harrowgate to pause", "urged residents to stop": what someone wants done, not what was.
-_REQUEST = re.compile(
-    r"\b(?:asked|asking|asks|urged|urging|urges|called on|calling on|wants?|wanted)\b[^.]{0,40}\bto\s+\w+",
-    re.IGNORECASE,
-)
+    return PARTIAL if facts & Fact.SUPPOSED else 1.0
 
 
 def _question_heading(index: SearchIndex, i: int) -> bool:

@@ -72,8 +72,14 @@ class Fact(IntFlag):
     SPELLING = 8192  # says how a name is spelled, or that a spelling is wrong
     PEOPLE = 16384  # describes people without names ("a 16-year-old and another woman")
     LENGTH = 32768  # how long something went on ("for about 45 minutes")
+    SUPPOSED = 65536  # what should or could be, or what someone asked for ("asked X to pause")
 
 
+# "asked Harrowgate to pause", "urged residents to stop": what someone wants done, not what was.
+_REQUEST = re.compile(
+    r"\b(?:asked|asking|asks|urged|urging|urges|called on|calling on|wants?|wanted)\b[^.]{0,40}\bto\s+\w+",
+    re.IGNORECASE,
+)
 _BABY = re.compile(r"\bbab(?:y|ies)\b", re.IGNORECASE)  # "the baby": an age, without a figure
 _QUOTATION = re.compile(r"[\u201c\"][^\u201d\"]{12,}[\u201d\"]|[\u201c\"][^\u201d\"]{20,}$")
 _CONTACT = re.compile(
@@ -209,6 +215,8 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
         flags |= Fact.PEOPLE
     if facts.lengths(sentence):
         flags |= Fact.LENGTH
+    if facts.hypothetical(sentence) or _REQUEST.search(sentence):
+        flags |= Fact.SUPPOSED
     if lexicon.advice.search(sentence):
         flags |= Fact.ADVICE
     return flags, years

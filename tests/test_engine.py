@@ -273,6 +273,7 @@ async def test_what_someone_warned_or_urged_is_a_quote_question(question: str, e
     ],
 )
 def test_a_yes_no_question_is_answered_by_what_happened_not_what_was_asked_for(sentence: str, grade: float) -> None:
-    from index.rank import _asserts
+    from index.rank import asserts
 
-    assert _asserts(sentence, engine_over({"a": sentence}).snapshot.view().lexicon) == grade
+    search = engine_over({"a": sentence}).snapshot.view().search
+    assert asserts(search.sentences(0)[0].facts) == grade

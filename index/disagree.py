@@ -40,7 +40,6 @@ GENERIC_SHARE = 0.3  # a term in this share of the passages says little about wh
 COUNT_WINDOW = 4  # words between a figure and the verb it counts for
 DATE_SHARE = 0.5  # a date's sentence must carry this share of the question's subject
 PLACE_SHARE = 0.6  # and a place's sentence this share
-_MONTH_MAY = re.compile(r"\bMay\b")  # the month, not the modal
 STRETCH_REACH = 120  # characters before a value in which the words leading to it are read
 CAUSE_MIN_TERMS = 2  # "because Koppinger," is cut short by an aside, not a cause
 LOOSE_PENALTY = 1.0  # an answer offered, found without the question's words, ranks below one with them
@@ -497,8 +496,8 @@ def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
 
 def _supposed(sentence: str, at: int, job: _Job) -> bool:
     """The words leading to a value say what could or should be ("could go on for up to 30
-    days"), not what was; "May" the month is no modal."""
-    return job.facts.hypothetical(_MONTH_MAY.sub("", sentence[max(0, at - STRETCH_REACH) : at]))
+    days"), not what was."""
+    return job.facts.hypothetical(sentence[max(0, at - STRETCH_REACH) : at])
 
 
 def compare_lengths(job: _Job) -> list[Disagreement]:

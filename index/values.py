@@ -206,6 +206,7 @@ _APPOSITIVE_AGE = re.compile(r"[A-Z][a-z]+,\s*$")
 _LABEL_BEFORE = re.compile(r"(?:^|[-*•|]\s*)(?P<label>[a-z][a-z' -]{0,60}):\s*$")
 _WORDS = re.compile(r"[a-z][a-z'-]*")
 _PUNCT = ".,;:!?\"'()"
+_MONTH_MAY = re.compile(r"\bMay(?=\s+\d)|(?<=\S\s)May\b")  # "on May 8", "May 8 was": the month
 _CASED_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
 _PASSIVE_AUX = frozenset({"was", "were", "is", "has", "had", "got"})
@@ -687,7 +688,9 @@ class FactReader:
 
     def hypothetical(self, clause: str) -> bool:
         """What should, could or must be ("nobody should be hurt"), not what was."""
-        return self._hypothetical is not None and self._hypothetical.search(clean(clause).lower()) is not None
+        # "May" with a capital inside a clause is the month ("on May 8"), not the modal.
+        text = _MONTH_MAY.sub("", clean(clause)).lower()
+        return self._hypothetical is not None and self._hypothetical.search(text) is not None
 
     def asks_money(self, how_much_rest: str) -> bool:
         """ "how much does the sheriff make", "how much was bail", "how much money": an amount

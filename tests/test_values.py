@@ -560,3 +560,11 @@ def test_ages_a_review_found() -> None:
     assert months.months == (3.0, 4.0)
     (said,) = ages("He's 41.")
     assert said.months == (492.0, 504.0)
+
+
+@pytest.mark.parametrize(
+    ("clause", "supposed"),
+    [("On May 8 the road was shut.", False), ("May 8 was a Thursday.", False), ("The road may be shut.", True)],
+)
+def test_may_the_month_is_no_modal(clause: str, supposed: bool) -> None:
+    assert BARE.hypothetical(clause) is supposed

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from index.models import Disagreement, DisagreementValue, Quote
-from index.query import Anchor, AnchorKind, ParsedQuestion, Slot, SlotKind
+from index.query import Anchor, AnchorKind, ParsedQuestion, Role, Slot, SlotKind
 from index.text import split_sentences
 from index.tokenize import Tokenizer, normalize, words
 from index.values import CountValue, NameMention, Place, PlaceKind, clean, counts_agree
@@ -42,6 +42,7 @@ DATE_SHARE = 0.5  # a date's sentence must carry this share of the question's su
 PLACE_SHARE = 0.6  # and a place's sentence this share
 STRETCH_REACH = 120  # characters before a value in which the words leading to it are read
 CAUSE_MIN_TERMS = 2  # "because Koppinger," is cut short by an aside, not a cause
+NOMINAL_MIN_BASE = 4  # shortest verb stem a noun is read as made from ("stop" → "stoppage")
 LOOSE_PENALTY = 1.0  # an answer offered, found without the question's words, ranks below one with them
 
 
@@ -105,6 +106,7 @@ class _Job:
     lexicon: Lexicon
     key: tuple[str, ...]  # the question's specific terms: what its subject is
     generic: tuple[str, ...]  # terms too common in the collection to place a sentence
+    nominals: tuple[tuple[re.Pattern[str], str], ...] = ()  # the question's verbs as nouns, and their terms
 
 
 # --- entry point ------------------------------------------------------------------------
@@ -156,7 +158,7 @@ def _one(
     terms = [t for t in q.key_terms if t not in slot.speaker and t not in q.context and t not in guesses]
     key = tuple(t for t in terms if not generic(t))
     gen = tuple(t for t in terms if generic(t))
-    job = _Job(q, slot, contexts, tags, lexicon.facts, lexicon, key, gen)
+    job = _with_nominals(_Job(q, slot, contexts, tags, lexicon.facts, lexicon, key, gen))
     try:
         # The answers the question offers are what it asks to choose between; places among
         # them ("eureka street or eureka terrace") are answers, not where the subject is.
@@ -201,6 +203,46 @@ def build_contexts(evidence: Sequence[Quote], lexicon: Lexicon) -> list[Context]
                 )
             )
     return out
+
+
+def _with_nominals(job: _Job) -> _Job:
+    """A sentence that names the question's verb as a noun carries its term: "the blockade
+    lasted four hours" is said of "how long was the road blocked", "the closure" of "closed"."""
+    tok = job.lexicon.tokenizer
+    wanted = {*job.key, *job.generic}
+    suffixes = "|".join(job.lexicon.language.nominal_suffixes)
+    nominals: list[tuple[re.Pattern[str], str]] = []
+    for w in job.q.words:
+        terms = [t for t in tok.tokens(w.word) if t in wanted]
+        base = tok.stem(w.word)
+        if not terms or not suffixes or len(base) < NOMINAL_MIN_BASE or not base.isalpha():
+            continue
+        stem = base[:-1] if base.endswith("e") else base
+        pattern = re.compile(rf"\b{re.escape(stem)}{re.escape(stem[-1])}?(?:{suffixes})s?\b", re.IGNORECASE)
+        if not pattern.fullmatch(w.word):  # "hospital" is a noun already, not made of "hospit"
+            nominals.append((pattern, terms[0]))
+    if not nominals:
+        return job
+    job = replace(job, nominals=tuple(nominals))
+    contexts = [
+        replace(
+            c,
+            terms=_named_terms(c.text, c.terms, job),
+            passage_terms=_named_terms(c.passage_text, c.passage_terms, job),
+        )
+        for c in job.contexts
+    ]
+    return replace(job, contexts=contexts)
+
+
+def _named_terms(text: str, have: frozenset[str], job: _Job) -> frozenset[str]:
+    """``have`` (the terms of ``text``) with the question terms ``text`` names as nouns."""
+    more = {term for pattern, term in job.nominals if term not in have and pattern.search(text)}
+    return have | more if more else have
+
+
+def _names_event(text: str, job: _Job) -> bool:
+    return any(pattern.search(text) for pattern, _ in job.nominals)
 
 
 # --- relevance --------------------------------------------------------------------------
@@ -384,11 +426,10 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
     """Dates of relevant sentences. "How long" asks since when: only start dates count then;
     other questions never take a start date ("since 2017") for the event's date."""
     out: list[Found[DateValue]] = []
-    subject = _subject_weight(job)
     asks_career = job.facts.career_step(job.q.text)
     for c in job.contexts:
         rel = relevance(c, job)
-        if rel is None or (subject and _carried(c, job) < DATE_SHARE * subject):
+        if rel is None or not _carries_subject(c, job, DATE_SHARE):
             continue
         if not asks_career and job.facts.career_step(c.text):
             continue  # "took office as mayor in January 2023" dates no incident
@@ -406,9 +447,43 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
     return out
 
 
-def _subject_weight(job: _Job) -> float:
+def _subject_weight(job: _Job, ctx: Context | None = None) -> float:
+    """Weight of the question's subject. For a sentence that names a noun of it, without the
+    modifiers of that noun its source never uses: a report of "the road into the landfill"
+    never says "landfill entrance road", yet tells of that road. Only a sentence that names
+    every such noun is let off: one that never names the "hearing" does not tell of the
+    "court hearing on the injunction request"."""
     w = job.q.weight
-    return sum(w.get(t, 0.0) for t in job.key)
+    total = sum(w.get(t, 0.0) for t in job.key)
+    if ctx is None:
+        return total
+    compounds = _compounds(job)
+    if not compounds or any(head not in ctx.terms for *_, head in compounds):
+        return total
+    used = {t for c in job.contexts if c.source_id == ctx.source_id for t in c.passage_terms}
+    return sum(w.get(t, 0.0) for t in job.key if t in used or not any(t in c[:-1] for c in compounds))
+
+
+def _compounds(job: _Job) -> list[list[str]]:
+    """Runs of two or more content words of the question ("landfill entrance road") as terms,
+    the last (the head) last; names are no modifiers."""
+    tok = job.lexicon.tokenizer
+    named = {t for a in job.q.anchors for t in a.terms}
+    runs: list[list[str]] = [[]]
+    for w in job.q.words:
+        terms = tok.tokens(w.word) if w.role is Role.CONTENT else []
+        if len(terms) == 1 and terms[0] not in named:
+            runs[-1].append(terms[0])
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if len(r) > 1]
+
+
+def _carries_subject(ctx: Context, job: _Job, share: float) -> bool:
+    """The sentence (with its neighbours and heading) carries ``share`` of the subject its
+    source names."""
+    subject = _subject_weight(job, ctx)
+    return not subject or _carried(ctx, job) >= share * subject
 
 
 def _carried(ctx: Context, job: _Job) -> float:
@@ -424,6 +499,8 @@ def _carried(ctx: Context, job: _Job) -> float:
     }
     heading = set(job.lexicon.tokenizer.tokens(ctx.heading)) if ctx.heading else set()
     have = ctx.terms | near | heading
+    if _names_event(ctx.text, job):
+        have |= ctx.passage_terms  # "the blockade" stands for the blocking of what its paragraph names
     return sum(w.get(t, 0.0) for t in job.key if t in have)
 
 
@@ -461,11 +538,10 @@ def compare_dates(job: _Job) -> list[Disagreement]:
 def length_values(job: _Job) -> list[Found[LengthValue]]:
     """Lengths of time ("for about 45 minutes") in sentences that carry the question's subject."""
     out: list[Found[LengthValue]] = []
-    subject = _subject_weight(job)
     facts = job.facts
     for c in job.contexts:
         rel = relevance(c, job)
-        if rel is None or (subject and _carried(c, job) < DATE_SHARE * subject):
+        if rel is None or not _carries_subject(c, job, DATE_SHARE):
             continue
         if facts.refutes(c.text) or facts.habitual(c.text) or facts.opens_other_event(_told_so_far(c)):
             continue  # "reports that it lasted two weeks are wrong", "meets for 2 hours every week"
@@ -490,7 +566,7 @@ def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
     if last is not None and last["relative"]:
         found = _ANTECEDENT.search(sentence, max(0, last.start() - STRETCH_REACH), last.start())
         stretch = found.group() if found else ""
-    have = set(job.lexicon.tokenizer.tokens(stretch))
+    have = _named_terms(stretch, frozenset(job.lexicon.tokenizer.tokens(stretch)), job)
     return any(t in have for t in (*job.key, *job.generic))
 
 

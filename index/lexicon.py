@@ -113,6 +113,7 @@ class Language:
     slot_words: Mapping[str, frozenset[str]]
     slot_phrases: Mapping[str, tuple[str, ...]]
     subordinators: frozenset[str]
+    nominal_suffixes: tuple[str, ...]
     hearsay_subjects: frozenset[str]
     hearsay_verbs: frozenset[str]
     person_words: frozenset[str]
@@ -158,6 +159,7 @@ class Language:
             slot_words={str(k): frozenset(str(w) for w in v) for k, v in (english.get("slot_words") or {}).items()},
             slot_phrases={str(k): tuple(str(w) for w in v) for k, v in (english.get("slot_phrases") or {}).items()},
             subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
+            nominal_suffixes=tuple(str(w).lower() for w in english.get("nominal_suffixes") or ()),
             hearsay_subjects=frozenset(str(w) for w in (english.get("hearsay") or {}).get("subjects") or ()),
             hearsay_verbs=frozenset(str(w) for w in (english.get("hearsay") or {}).get("verbs") or ()),
             person_words=frozenset(str(w) for w in english.get("person_words") or ()),

@@ -372,6 +372,37 @@ def test_how_long_compares_lengths_of_time_said_of_the_subject() -> None:
     assert "12 years" not in note.note
 
 
+def test_the_verb_asked_about_named_as_a_noun_carries_the_subject() -> None:
+    """ "The blockade lasted four hours" tells how long the road was blocked, though the
+    source never calls it the "entrance road"; "the hospital" is no noun made of a verb."""
+    texts = {
+        "a": "Residents blocked the landfill entrance road for about two hours on Tuesday.",
+        "b": "The road into the landfill reopened at noon. That ends a blockade that lasted about four hours.",
+        "c": "The entrance road was obstructed for approximately two hours and fifteen minutes.",
+        "d": "The landfill takes in 1,200 tons of trash a day.",
+    }
+    engine = engine_over(texts)
+    (note,) = engine.answer("How long was the landfill entrance road blocked?").disagreements
+    assert note.facet == "length"
+    assert sorted(v.sources for v in note.values) == [("a", "c"), ("b",)]
+
+
+def test_a_modifier_is_optional_only_beside_its_noun() -> None:
+    """A source that never names the "hearing" tells nothing of the "court hearing": its
+    other court dates are not the hearing's."""
+    texts = {
+        "a": "Calloway asked for an injunction. The court hearing on the injunction request is set for March 24.",
+        "b": "A hearing on the company's injunction request is scheduled for March 24.",
+        "c": "Both men were asked to appear in court on April 16, 2025.",
+        "d": "The plant employs 300 people.",
+        "e": "Picketers gathered at the Foundry Lane gate before dawn.",
+        "f": "The union says it will hold a rally outside Town Hall.",
+        "g": "A truck struck a picketer at the gate on Thursday morning.",
+    }
+    engine = engine_over(texts)
+    assert engine.answer("When is the court hearing on the injunction request?").disagreements == ()
+
+
 def test_why_compares_the_causes_sources_give() -> None:
     texts = {
         "a": "The music stopped because of a power failure on the main stage.",

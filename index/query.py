@@ -204,7 +204,7 @@ _EITHER = re.compile(r"\b([a-z][a-z'-]{3,}) or ([a-z][a-z'-]{3,})\b")
 _OPENING = re.compile(r"^(?:(?:so|and|but|ok|okay|well|like|um|uh|also|wait)\s+)+")
 _SPELLING = re.compile(r"\bspell(?:ed|ing|t|s)?\b")
 _EXISTS = re.compile(r"\b(?:is|are|was|were) there (?:any |a |an |some )?(?P<noun>[a-z]+)")
-_CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\b(?:or|and|but|so)\s+)(?P<w>[a-z']+)")
+_CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\s[-\u2013\u2014]+\s+|\b(?:or|and|but|so)\s+)(?P<w>[a-z']+)")
 _WHAT = re.compile(r"\b(?:what|which)\b")
 _SPEAKER = re.compile(
     r"\b(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+(?:say|said|tell|told|state|warn|urge|announce)\b"

@@ -345,6 +345,7 @@ def test_sentences_keep_abbreviations() -> None:
         ("is there a phone number for help", "contact"),
         ("what should i do if i see ice arresting someone", "advice"),
         ("what is the fenwick arms", "what"),
+        ("waltham thing - did ice smash a van window", "claim"),
     ],
 )
 def test_question_slot(question: str, kind: str | None) -> None:

@@ -27,6 +27,7 @@ from index.values import CountValue, NameMention, Place, PlaceKind, clean, count
 from index.values_ages import Age, ages
 from index.values_dates import DateValue, dates_compatible, specificity
 from index.values_lengths import LengthValue, lengths_agree
+from index.values_things import Thing, things_agree
 
 if TYPE_CHECKING:
     from index.lexicon import Lexicon
@@ -57,6 +58,7 @@ class Facet(StrEnum):
     AGE = "age"
     REASON = "reason"
     LENGTH = "length"
+    THING = "thing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -587,6 +589,45 @@ def compare_lengths(job: _Job) -> list[Disagreement]:
         ids = _order_ids([sid for sid, _ in grp], job.tags)
         shown.append(Group(grp[0][1].display(), ids, evidence=_evidence(best, ids)))
     return [render(Facet.LENGTH, "Sources differ on how long it lasted", shown, job.tags)]
+
+
+def thing_values(job: _Job) -> list[Found[Thing]]:
+    """Things said to be thrown, used or taken, in sentences that carry the question's
+    subject; never "an object" alone, nor one a sentence denies or only supposes."""
+    out: list[Found[Thing]] = []
+    for c in job.contexts:
+        rel = relevance(c, job)
+        if rel is None or not _carries_subject(c, job, DATE_SHARE) or job.facts.refutes(c.text):
+            continue  # "some websites reported a brick was thrown; police have not mentioned any brick"
+        found = job.facts.things(c.text, job.slot.verbs)
+        if not found and _answers_asked(c, job):
+            found = [v for v in (job.facts.thing_answer(c.text),) if v is not None]
+        for v in found:
+            if not v.generic and not _supposed(c.text, v.at, job):
+                out.append(Found(v, c, rel))
+    return out
+
+
+def _answers_asked(ctx: Context, job: _Job) -> bool:
+    """The sentence opens the answer to a heading that asks the same ("What was thrown at
+    the truck?" / "A metal thermos, according to police.")."""
+    heading = ctx.heading.strip()
+    if ctx.position != 0 or not heading.endswith("?"):
+        return False
+    return bool(set(job.slot.verbs) & set(job.lexicon.tokenizer.tokens(heading)))
+
+
+def compare_things(job: _Job) -> list[Disagreement]:
+    """ "What was thrown?": things with different head words ("a thermos" / "a brick")."""
+    best = _best_per_source(thing_values(job), lambda f: (round(f.relevance, 3),))
+    groups = group_values([(sid, f.value) for sid, f in best.items()], things_agree)
+    if not is_conflict(groups):
+        return []
+    shown = []
+    for grp in groups:
+        ids = _order_ids([sid for sid, _ in grp], job.tags)
+        shown.append(Group(grp[0][1].display(), ids, evidence=_evidence(best, ids)))
+    return [render(Facet.THING, "Sources name different things", shown, job.tags)]
 
 
 def _length_width(v: LengthValue) -> float:
@@ -1203,6 +1244,7 @@ _HANDLERS: dict[SlotKind, Callable[[_Job], list[Disagreement]]] = {
     SlotKind.NAME: compare_people,
     SlotKind.CLAIM: compare_claims,
     SlotKind.AGE: compare_ages,
+    SlotKind.THING: compare_things,
     SlotKind.REASON: compare_reasons,
 }
 

@@ -61,6 +61,7 @@ class SlotKind(StrEnum):
     CONTACT = "contact"  # a phone number, address or site to reach
     ADVICE = "advice"  # what to do
     DEFINE = "what"  # what or who something is
+    THING = "thing"  # what was thrown, used or taken
 
 
 class Role(StrEnum):
@@ -105,7 +106,7 @@ class Slot:
     kind: SlotKind
     focus: tuple[str, ...] = ()  # e.g. ("people", "arrested") for "how many people were arrested"
     nouns: tuple[str, ...] = ()  # count: the counted noun(s) as written ("people")
-    verbs: tuple[str, ...] = ()  # count: the verb's search terms ("arrest")
+    verbs: tuple[str, ...] = ()  # count, thing: the verb's search terms ("arrest", "throw")
     noun_terms: tuple[str, ...] = ()  # count: the counted noun's search terms ("peopl")
     duration: bool = False  # "how long", "since when"
     time: bool = False  # the hour is asked ("what time", "morning or night"), not only the day
@@ -206,6 +207,11 @@ _SPELLING = re.compile(r"\bspell(?:ed|ing|t|s)?\b")
 _EXISTS = re.compile(r"\b(?:is|are|was|were) there (?:any |a |an |some )?(?P<noun>[a-z]+)")
 _CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\s[-\u2013\u2014]+\s+|\b(?:or|and|but|so)\s+)(?P<w>[a-z']+)")
 _WHAT = re.compile(r"\b(?:what|which)\b")
+_THING = re.compile(
+    r"\bwhat (?:(?:was|were|got|had been|has been|have been) (?:\w+ly )?(?P<passive>[a-z]+)"
+    r"|(?:did|do|does) (?:[a-z'-]+ ){1,4}?(?P<active>[a-z]+)(?= (?:at|to|on|in|into|toward|towards|through|during"
+    r"|against|from|when|after|before|with)\b|\s*[?.!]*$))"
+)
 _SPEAKER = re.compile(
     r"\b(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+(?:say|said|tell|told|state|warn|urge|announce)\b"
 )
@@ -763,6 +769,9 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
         a != b and lex.facts.same_person(a, b) for a, b in _EITHER.findall(q)
     ):  # "is it coppinger or koppinger": how a name is spelled
         return Slot(SlotKind.NAME)
+    thing = _thing_slot(q, lex)
+    if thing is not None:
+        return thing
     define = _DEFINE.match(q.strip(" ?!."))
     if define:
         return Slot(
@@ -817,6 +826,20 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
     if kind is SlotKind.QUOTE:
         return _quote_slot(kind, q, lex)
     return Slot(kind)
+
+
+def _thing_slot(q: str, lex: Lexicon) -> Slot | None:
+    """ "What was thrown at the truck?", "what did they use to break the window?": the thing a
+    verb acted on, for verbs whose object is a thing."""
+    m = _THING.search(q)
+    if not m:
+        return None
+    verb = m["passive"] or m["active"]
+    terms = tuple(lex.tokenizer.tokens(verb))
+    wanted = {t for v in lex.facts.rules.thing_verbs for t in lex.tokenizer.tokens(v)}
+    if not terms or not set(terms) <= wanted:
+        return None
+    return Slot(SlotKind.THING, verbs=terms)
 
 
 def _quote_slot(kind: SlotKind, q: str, lex: Lexicon) -> Slot:

@@ -22,6 +22,7 @@ from index.text import alternation as _alt
 from index.tokenize import straighten, words
 from index.values_dates import DateReader, DateValue
 from index.values_lengths import LengthReader, LengthValue
+from index.values_things import Thing, ThingReader
 
 if TYPE_CHECKING:
     from index.lexicon import Lexicon
@@ -82,6 +83,10 @@ class Rules:
     same_past_verbs: frozenset[str]
     money_verbs: frozenset[str]
     money_nouns: frozenset[str]
+    thing_verbs: frozenset[str]
+    thing_determiners: frozenset[str]
+    generic_things: frozenset[str]
+    thing_ends: frozenset[str]
     currency_words: tuple[str, ...]
     ability: tuple[str, ...]
     not_names: frozenset[str]
@@ -138,6 +143,10 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         same_past_verbs=frozenset(_strs(raw.get("same_past_verbs"))),
         money_verbs=frozenset(_strs(raw.get("money_verbs"))),
         money_nouns=frozenset(_strs(raw.get("money_nouns"))),
+        thing_verbs=frozenset(_strs(raw.get("thing_verbs"))),
+        thing_determiners=frozenset(_strs(raw.get("thing_determiners"))),
+        generic_things=frozenset(_strs(raw.get("generic_things"))),
+        thing_ends=frozenset(_strs(raw.get("thing_ends"))),
         currency_words=_strs(raw.get("currency_words")),
         ability=_strs(raw.get("ability")),
         not_names=frozenset(_strs(raw.get("not_names"))),
@@ -474,6 +483,7 @@ class FactReader:
         self._said = frozenset(w for w in lexicon.language.speech_verbs if " " not in w) - {"reported"}
         self.calendar_words = frozenset({*r.weekdays, *r.months})  # "Tuesday, 13," is no age
         self.length_reader = LengthReader(r)
+        self.thing_reader = ThingReader(r, self.tokenizer.tokens)
         self._other_event = re.compile(rf"\b(?:{_alt(r.other_event_cues)})\s+(?P<noun>[a-z]+)")
         self._misspelling = phrase_regex([*r.misspelling_cues, "misspel"])
         self._misspelling_cue = re.compile(rf"(?:{_alt(r.misspelling_cues)}|misspel\w*)")
@@ -528,6 +538,14 @@ class FactReader:
     def lengths(self, sentence: str) -> list[LengthValue]:
         """How long something went on, as the sentence says ("for about 45 minutes")."""
         return self.length_reader.extract(sentence)
+
+    def things(self, sentence: str, verbs: tuple[str, ...]) -> list[Thing]:
+        """What the sentence says was thrown, used or taken, for these verbs' terms."""
+        return self.thing_reader.extract(sentence, verbs)
+
+    def thing_answer(self, sentence: str) -> Thing | None:
+        """The thing an answer to "what was thrown?" opens with ("A metal thermos, according to police.")."""
+        return self.thing_reader.opening(sentence)
 
     # -- counts -----------------------------------------------------------------------------
 

@@ -403,6 +403,23 @@ def test_a_modifier_is_optional_only_beside_its_noun() -> None:
     assert engine.answer("When is the court hearing on the injunction request?").disagreements == ()
 
 
+def test_what_was_thrown_compares_things_and_skips_what_a_source_disputes() -> None:
+    """An FAQ answer under the same question counts; a brick a source reports only to dispute
+    it is not that source's answer."""
+    texts = {
+        "a": "A steel coffee thermos was thrown at the truck after the collision, cracking the windshield.",
+        "b": "A brick was thrown through the windshield of the truck after the collision.",
+        "c": "## What was thrown at the truck?\n\nA metal thermos, according to police. Some websites "
+        "reported that a brick was thrown at the truck; police have not mentioned any brick.",
+        "d": "The plant employs 300 people.",
+        "e": "Picketers gathered at the Foundry Lane gate before dawn.",
+    }
+    engine = engine_over(texts)
+    (note,) = engine.answer("What was thrown at the truck after the collision?").disagreements
+    assert note.facet == "thing"
+    assert sorted(v.sources for v in note.values) == [("a", "c"), ("b",)]
+
+
 def test_why_compares_the_causes_sources_give() -> None:
     texts = {
         "a": "The music stopped because of a power failure on the main stage.",

@@ -14,6 +14,7 @@ from index.text import split_sentences
 from index.values import counts_agree, same_person_name
 from index.values_dates import dates_compatible
 from index.values_lengths import lengths_agree
+from index.values_things import things_agree
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FACTS = Lexicon(english(), CorpusProfile.load(SEEDS)).facts
@@ -346,6 +347,9 @@ def test_sentences_keep_abbreviations() -> None:
         ("what should i do if i see ice arresting someone", "advice"),
         ("what is the fenwick arms", "what"),
         ("waltham thing - did ice smash a van window", "claim"),
+        ("What was thrown at the truck after the collision?", "thing"),
+        ("what did they use to break the window", "thing"),
+        ("what was the date", "what"),
     ],
 )
 def test_question_slot(question: str, kind: str | None) -> None:
@@ -569,3 +573,33 @@ def test_ages_a_review_found() -> None:
 )
 def test_may_the_month_is_no_modal(clause: str, supposed: bool) -> None:
     assert BARE.hypothetical(clause) is supposed
+
+
+# --- things -----------------------------------------------------------------------------
+
+THROW = tuple(FACTS.tokenizer.tokens("throw"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "things"),
+    [
+        ("A steel coffee thermos was thrown at the truck, cracking the windshield.", ["steel coffee thermos"]),
+        ("An object, later identified as a plastic water bottle, was thrown.", ["plastic water bottle"]),
+        ("Someone in the gallery threw a water bottle toward the dais.", ["water bottle"]),
+        ("Somebody chucked a chair at the council.", ["chair"]),
+        ("A plastic water bottle thrown from the gallery hit the front of the dais.", ["plastic water bottle"]),
+        ("A brick was reportedly thrown through the windshield.", ["brick"]),
+        ("Protesters did not throw anything.", []),
+        ("It was thrown at the truck.", []),
+        ("The crowd threw at the officers.", []),
+    ],
+)
+def test_things_thrown(sentence: str, things: list[str]) -> None:
+    assert [t.text for t in FACTS.things(sentence, THROW)] == things
+
+
+def test_an_object_agrees_with_any_thing_and_heads_decide_the_rest() -> None:
+    bottle, plastic, chair = (FACTS.things(f"A {x} was thrown.", THROW)[0] for x in ("bottle", "glass bottle", "chair"))
+    thing = FACTS.things("An object was thrown.", THROW)[0]
+    assert thing.generic and things_agree(thing, chair)
+    assert things_agree(bottle, plastic) and not things_agree(bottle, chair)

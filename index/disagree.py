@@ -429,6 +429,7 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
     other questions never take a start date ("since 2017") for the event's date."""
     out: list[Found[DateValue]] = []
     asks_career = job.facts.career_step(job.q.text)
+    asks_future = job.facts.future(job.q.text) or bool(_ASKS_AHEAD.search(job.q.corrected.lower()))
     for c in job.contexts:
         rel = relevance(c, job)
         if rel is None or not _carries_subject(c, job, DATE_SHARE):
@@ -437,6 +438,8 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
             continue  # "took office as mayor in January 2023" dates no incident
         if job.facts.refutes(c.text):
             continue  # "reports that it happened on Monday are wrong"
+        if not asks_future and job.facts.future(c.text):
+            continue  # "is scheduled to appear in court on June 18" dates no arrest
         for value in job.facts.dates(c.text):
             if value.since != job.slot.duration:
                 continue
@@ -456,14 +459,15 @@ def _subject_weight(job: _Job, ctx: Context | None = None) -> float:
     every such noun is let off: one that never names the "hearing" does not tell of the
     "court hearing on the injunction request"."""
     w = job.q.weight
-    total = sum(w.get(t, 0.0) for t in job.key)
+    subject = job.key
+    total = sum(w.get(t, 0.0) for t in subject)
     if ctx is None:
         return total
     compounds = _compounds(job)
     if not compounds or any(head not in ctx.terms for *_, head in compounds):
         return total
     used = {t for c in job.contexts if c.source_id == ctx.source_id for t in c.passage_terms}
-    return sum(w.get(t, 0.0) for t in job.key if t in used or not any(t in c[:-1] for c in compounds))
+    return sum(w.get(t, 0.0) for t in subject if t in used or not any(t in c[:-1] for c in compounds))
 
 
 def _compounds(job: _Job) -> list[list[str]]:
@@ -1144,6 +1148,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
     return out
 
 
+_ASKS_AHEAD = re.compile(r"\bwhen (?:is|are)\b|\bwhat (?:day|date|time) (?:is|are)\b")
 _CALENDAR_WORD = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
 _MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:legal|illegal|allowed|ok|okay))\b")
 

@@ -73,6 +73,7 @@ class Rules:
     negations: tuple[str, ...]
     clause_breaks: tuple[str, ...]
     habitual_cues: tuple[str, ...]
+    future_cues: tuple[str, ...]
     misspelling_cues: tuple[str, ...]
     roles: Mapping[str, str]
     organization_words: frozenset[str]
@@ -133,6 +134,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         negations=_strs(raw.get("negations")),
         clause_breaks=_strs(raw.get("clause_breaks")),
         habitual_cues=_strs(raw.get("habitual_cues")),
+        future_cues=_strs(raw.get("future_cues")),
         misspelling_cues=_strs(raw.get("misspelling_cues")),
         roles={str(k).lower(): str(v) for k, v in (raw.get("roles") or {}).items()},
         organization_words=frozenset(_strs(raw.get("organization_words"))),
@@ -496,6 +498,7 @@ class FactReader:
             "|".join(r"\w+n't\b" if w == "n't" else rf"(?<![\w']){re.escape(w)}(?![\w'])" for w in r.negations)
         )
         self._habitual = phrase_regex(r.habitual_cues)
+        self._future = phrase_regex(r.future_cues)
         self._hypothetical = phrase_regex(r.hypothetical)
         self._career = phrase_regex(r.career_cues)
         self._refutation = phrase_regex(r.refutation_cues)
@@ -703,6 +706,10 @@ class FactReader:
     def describes_people(self, sentence: str) -> bool:
         """The sentence names people by what they are ("a woman", "two residents", "a 16-year-old")."""
         return self._people_word.search(clean(sentence).lower()) is not None
+
+    def future(self, text: str) -> bool:
+        """Tells what is yet to happen ("is scheduled to appear on June 18", "when will …")."""
+        return self._future is not None and self._future.search(clean(text).lower()) is not None
 
     def hypothetical(self, clause: str) -> bool:
         """What should, could or must be ("nobody should be hurt"), not what was."""

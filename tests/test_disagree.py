@@ -420,6 +420,19 @@ def test_what_was_thrown_compares_things_and_skips_what_a_source_disputes() -> N
     assert sorted(v.sources for v in note.values) == [("a", "c"), ("b",)]
 
 
+def test_a_date_yet_to_come_is_not_when_it_happened() -> None:
+    """A court date is not the arrest's, unless the question asks what is scheduled."""
+    texts = {
+        "a": "Officers arrested the man outside the school on Tuesday, May 13, 2025.",
+        "b": "The man arrested outside the school is scheduled to appear in court on June 18, 2025.",
+        "c": "Police arrested one man outside the school on Tuesday, May 13.",
+        "d": "The school has about 420 students.",
+        "e": "Parents gathered on the front lawn for a vigil.",
+    }
+    engine = engine_over(texts)
+    assert engine.answer("When was the man arrested outside the school?").disagreements == ()
+
+
 def test_why_compares_the_causes_sources_give() -> None:
     texts = {
         "a": "The music stopped because of a power failure on the main stage.",

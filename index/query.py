@@ -773,7 +773,7 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
     if thing is not None:
         return thing
     define = _DEFINE.match(q.strip(" ?!."))
-    if define:
+    if define and not _passive(define["subject"], lex):
         return Slot(
             SlotKind.DEFINE if q.lstrip().startswith(("what", "so what")) else SlotKind.PERSON,
             subject=define["subject"].strip(),
@@ -826,6 +826,12 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
     if kind is SlotKind.QUOTE:
         return _quote_slot(kind, q, lex)
     return Slot(kind)
+
+
+def _passive(subject: str, lex: Lexicon) -> bool:
+    """ "who was [arrested at the scene]": a verb, not someone to define."""
+    first = next(iter(subject.split(maxsplit=1)), "")
+    return first.endswith("ed") or first in lex.language.irregular_verbs or first in lex.facts.rules.same_past_verbs
 
 
 def _thing_slot(q: str, lex: Lexicon) -> Slot | None:

@@ -230,7 +230,28 @@ def _value_grades(
         return [max(a, b) for a, b in zip(grades, said, strict=True)]
     if q.slot.kind is SlotKind.CLAIM:
         return [asserts(s.facts) for s in sents]
+    if q.slot.kind is SlotKind.PERSON and define is None:
+        return _person_grades(text, sents, grades, q, lexicon)
     return grades
+
+
+PERSON_REACH = 4  # words between someone and the question's verb for them to be its answer
+
+
+def _person_grades(
+    text: str, sents: Sequence[Sentence], grades: list[float], q: ParsedQuestion, lexicon: Lexicon
+) -> list[float]:
+    """ "Who was arrested?" is answered by someone named or described near "arrest" ("the
+    arrest of a 16-year-old"); a witness named elsewhere in the sentence answers it in part."""
+    named = {t for a in q.anchors for t in a.terms}
+    asked = {t for t in q.terms if t not in named}
+    if not asked:
+        return grades
+    facts = lexicon.facts
+    return [
+        (1.0 if facts.people_near(text[s.start : s.end], asked, PERSON_REACH) else PARTIAL) if g else 0.0
+        for s, g in zip(sents, grades, strict=True)
+    ]
 
 
 def asserts(facts: Fact) -> float:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -706,6 +707,20 @@ class FactReader:
     def describes_people(self, sentence: str) -> bool:
         """The sentence names people by what they are ("a woman", "two residents", "a 16-year-old")."""
         return self._people_word.search(clean(sentence).lower()) is not None
+
+    def people_near(self, sentence: str, terms: Collection[str], reach: int) -> bool:
+        """Someone named or described ("Maria Santos", "a 16-year-old") within ``reach`` words
+        of one of ``terms``: "the arrest of a 16-year-old" says who was arrested."""
+        ws = words(sentence)
+        starts = [w.start for w in ws]
+        at_terms = [bisect_right(starts, w.start) - 1 for t, w in self.tokenizer.analyze_words(ws) if t in terms]
+        if not at_terms:
+            return False
+        low = sentence.lower()
+        spans = [m.start() for m in self._people_word.finditer(low)]
+        spans += [i for n in self.names(sentence) if (i := sentence.find(n.text)) >= 0]
+        people = [bisect_right(starts, i) - 1 for i in spans]
+        return any(abs(p - t) <= reach for p in people for t in at_terms)
 
     def future(self, text: str) -> bool:
         """Tells what is yet to happen ("is scheduled to appear on June 18", "when will …")."""

@@ -277,3 +277,17 @@ def test_a_yes_no_question_is_answered_by_what_happened_not_what_was_asked_for(s
 
     search = engine_over({"a": sentence}).snapshot.view().search
     assert asserts(search.sentences(0)[0].facts) == grade
+
+
+def test_who_was_arrested_is_answered_by_whoever_is_named_near_the_arrest() -> None:
+    """A witness named in a sentence about the arrest is not who was arrested; "the arrest of
+    a 16-year-old" says who was."""
+    texts = {
+        "a": "Maria Santos, who lives nearby, described the arrest at the scene.",
+        "d": "After a long standoff on the street that lasted well into the afternoon, officers made the arrest "
+        "of a 16-year-old at the scene, police said.",
+        "b": "The school has about 420 students.",
+        "c": "Parents gathered on the front lawn for a vigil.",
+    }
+    answer = engine_over(texts).answer("Who was arrested at the scene?")
+    assert "16-year-old" in answer.quotes[0].text

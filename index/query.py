@@ -178,6 +178,9 @@ _WHERE = re.compile(
 )
 _SPELL = re.compile(r"\b(?:spell(?:ed|ing|t)?|name)\b")
 _WHO = re.compile(r"\bwho(?:m|se)?\b")
+# "the block where the family lived": a question word right after a noun phrase opens a
+# relative clause, not a question.
+_RELATIVE = re.compile(r"\b(?:the|a|an|this|that|these|those|his|her|their|its)\s+[a-z'-]+\s+$")
 _SAY = re.compile(
     r"\b(?:say|said|says|saying|statement|statements|quote|quoted|stated|tell|told|words|message"
     r"|warn|warned|warning|urge|urged|announce|announced)\b"
@@ -760,9 +763,10 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
     marks: list[tuple[int, SlotKind]] = []
 
     def mark(pattern: re.Pattern[str], kind: SlotKind) -> None:
-        m = pattern.search(q)
-        if m:
-            marks.append((m.start(), kind))
+        for m in pattern.finditer(q):
+            if not _RELATIVE.search(q, 0, m.start()):
+                marks.append((m.start(), kind))
+                return
 
     q = _OPENING.sub("", q)
     if _SPELLING.search(q) or any(

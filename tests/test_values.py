@@ -350,6 +350,8 @@ def test_sentences_keep_abbreviations() -> None:
         ("What was thrown at the truck after the collision?", "thing"),
         ("what did they use to break the window", "thing"),
         ("what was the date", "what"),
+        ("What sort of business owns the block where the family lived?", None),
+        ("the guy who got hit, where is he from", "place"),
     ],
 )
 def test_question_slot(question: str, kind: str | None) -> None:

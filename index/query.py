@@ -750,6 +750,12 @@ def _anchors(
     return tuple(out)
 
 
+def asks_kind(heading: str, lex: Lexicon) -> SlotKind | None:
+    """The kind of answer a question-like heading asks for ("What should witnesses do?": advice)."""
+    slot = _slot(" ".join(normalize(heading).split()), lex)
+    return slot.kind if slot else None
+
+
 def _slot(q: str, lex: Lexicon) -> Slot | None:
     """The kind of answer, read from the first question word or yes/no opener of a clause."""
     slot = _slot_kind(q, lex)

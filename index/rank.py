@@ -3,7 +3,8 @@
 BM25 proposes a bounded set of candidates. Each is then judged by its sentences: the
 share of the question's weight its best sentence carries (with the heading it sits
 under), whether that sentence (or the next) states the kind of value the question asks
-for, and how many of the question's word pairs it keeps in order. Sources are shown
+for, and how many of the question's word pairs it keeps in order; an FAQ entry whose
+question asks the same kind of thing ("What should witnesses do?") answers in kind. Sources are shown
 only when one of their passages is relevant in its own right: no padding.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from index.query import ParsedQuestion, SlotKind
+from index.query import ParsedQuestion, SlotKind, asks_kind
 from index.search import Fact, SearchIndex, Sentence
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ FEATURES = (
     "length",  # log of the passage's length in terms
     "rarest",  # the question's heaviest term is in the best sentence
     "lead",  # the passage opens its source (where reports put the facts)
+    "faq_kind",  # the heading asks the same kind of question ("What should witnesses do?")
 )
 # Questions whose answer is a value of their kind: a passage without one does not answer.
 _NEEDS_VALUE = frozenset({SlotKind.DATE, SlotKind.PLACE, SlotKind.COUNT, SlotKind.AGE, SlotKind.CONTACT, SlotKind.NAME})
@@ -63,7 +65,7 @@ class Ranking:
     coverage_window: int = 5  # … one of this many
     weights: tuple[float, ...] = (
         *(-10.519, 6.059, -0.468, 1.908, 0.892, 0.399, 1.197, -0.176),
-        *(0.137, 1.021, 0.869, 3.281, 0.309, -0.599),
+        *(0.137, 1.021, 0.869, 3.281, 0.309, -0.599, 1.4),
     )
 
 
@@ -153,6 +155,13 @@ def features(
     w_sent, w_value = ranking.weights[3], ranking.weights[4] + ranking.weights[6] + ranking.weights[7]
     needs_value = q.slot is not None and q.slot.kind in _NEEDS_VALUE
     rarest = max(wid, key=lambda t: wid[t]) if wid else None
+    asked: dict[str, SlotKind | None] = {}
+
+    def kinds(heading: str) -> SlotKind | None:
+        if heading not in asked:
+            asked[heading] = asks_kind(heading, lexicon)
+        return asked[heading]
+
     first: list[tuple[float, int, float, float]] = []
     for i, bm in index.bm25.top_k(list(q.terms), ranking.candidates):
         if allowed is not None and i not in allowed:
@@ -180,6 +189,8 @@ def features(
                 best_s, best_key, best_cov, found = k, key, s_cov, near
         heading_cov = sum(w for t, w in wid.items() if t in heading) / total
         faq = heading_cov if (sents and sents[0].facts & Fact.QUESTION) or _question_heading(index, i) else 0.0
+        asks = q.slot is not None and _question_heading(index, i)
+        same_kind = asks and q.slot is not None and kinds(index.passages[i].heading) is q.slot.kind
         source = index.passages[i].source_id
         lead = all(index.passages[j].source_id != source for j in range(max(0, i - LEAD_PASSAGES), i))
         x = (
@@ -197,6 +208,7 @@ def features(
             math.log1p(int(index.offsets[i + 1] - index.offsets[i])) / LENGTH_SCALE,
             1.0 if rarest is not None and best_s >= 0 and rarest in sents[best_s].terms else 0.0,
             1.0 if lead else 0.0,
+            1.0 if same_kind else 0.0,
         )
         out.append((i, x, best_s))
     return out

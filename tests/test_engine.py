@@ -291,3 +291,17 @@ def test_who_was_arrested_is_answered_by_whoever_is_named_near_the_arrest() -> N
     }
     answer = engine_over(texts).answer("Who was arrested at the scene?")
     assert "16-year-old" in answer.quotes[0].text
+
+
+def test_an_faq_entry_asking_the_same_kind_of_question_answers_it() -> None:
+    """ "What should I do if I see …" is answered under "What should witnesses do?", though
+    another paragraph shares as many of its words."""
+    texts = {
+        "a": "## What should witnesses do during an arrest?\n\n- Remain calm and keep a safe distance.\n"
+        "- Document interactions legally from public areas.",
+        "b": "Neighbors who see federal agents on their street often film them for social media.",
+        "c": "The school has about 420 students.",
+        "d": "Parents gathered on the front lawn for a vigil.",
+    }
+    answer = engine_over(texts).answer("what should I do if I see agents arresting someone")
+    assert "Remain calm" in answer.quotes[0].text

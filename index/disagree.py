@@ -667,6 +667,7 @@ def compare_places(job: _Job) -> list[Disagreement]:
     facts = job.facts
     g = facts.gazetteer
     per_source: dict[str, tuple[float, list[Place], Context]] = {}
+    origin = bool(_ORIGIN.search(job.q.corrected.lower()))
     for c in job.contexts:
         rel = relevance(c, job)
         if rel is None or not _covers_terms(c, job):
@@ -674,6 +675,8 @@ def compare_places(job: _Job) -> list[Disagreement]:
         # The event's sentence, or where it is told: its paragraph, or the heading it sits under.
         ps = facts.places(c.text) or facts.places(c.passage_text) or facts.places(c.heading)
         ps = [p for p in ps if p.name not in job.q.places or len(job.q.places) > 1]
+        if origin:
+            ps = [p for p in ps if p.kind is not PlaceKind.LOCAL]  # a street is where one is, not where one is from
         if not ps:
             continue
         fine = facts.finest(ps)
@@ -1148,6 +1151,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
     return out
 
 
+_ORIGIN = re.compile(r"\bwhere\b(?:\s+[\w'-]+){0,5}?\s+(?:originally\s+)?from\b|\bhometown\b|\bcountry of origin\b")
 _ASKS_AHEAD = re.compile(r"\bwhen (?:is|are)\b|\bwhat (?:day|date|time) (?:is|are)\b")
 _CALENDAR_WORD = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
 _MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:legal|illegal|allowed|ok|okay))\b")

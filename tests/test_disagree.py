@@ -433,6 +433,19 @@ def test_a_date_yet_to_come_is_not_when_it_happened() -> None:
     assert engine.answer("When was the man arrested outside the school?").disagreements == ()
 
 
+def test_where_someone_is_from_is_no_street() -> None:
+    """The restaurant one source places him at and the school another does are where he
+    was, not where he is from."""
+    texts = {
+        "a": "Ernesto Salcedo, a cook at Casa Paloma on Fennimore Street, was detained on Tuesday.",
+        "b": "Ernesto Salcedo was detained outside Linden Heights Public School on Garrow Avenue.",
+        "c": "The school has about 420 students.",
+        "d": "Parents gathered on the front lawn for a vigil.",
+    }
+    engine = engine_over(texts)
+    assert engine.answer("Where is Ernesto Salcedo originally from?").disagreements == ()
+
+
 def test_why_compares_the_causes_sources_give() -> None:
     texts = {
         "a": "The music stopped because of a power failure on the main stage.",

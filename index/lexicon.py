@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).with_name("data")
 CORPUS_FILE = "corpus.yaml"
 # Bump when the analysis code changes what terms or facts a text gives, so stored ones are redone.
-ANALYZER_VERSION = 10
+ANALYZER_VERSION = 11
 _LANGUAGE_FILES = ("stopwords.txt", "english.yaml", "facts.yaml", "world_places.yaml", "furniture.yaml")
 
 
@@ -110,6 +110,7 @@ class Language:
     speech_verbs: tuple[str, ...]
     irregular_verbs: Mapping[str, str]
     advice_cues: tuple[str, ...]
+    signpost_cues: tuple[str, ...]
     slot_words: Mapping[str, frozenset[str]]
     slot_phrases: Mapping[str, tuple[str, ...]]
     subordinators: frozenset[str]
@@ -156,6 +157,7 @@ class Language:
             speech_verbs=tuple(str(w).lower() for w in english.get("speech_verbs") or ()),
             irregular_verbs={str(k): str(v) for k, v in (english.get("irregular_verbs") or {}).items()},
             advice_cues=tuple(str(w).lower() for w in english.get("advice_cues") or ()),
+            signpost_cues=tuple(str(w).lower() for w in english.get("signpost_cues") or ()),
             slot_words={str(k): frozenset(str(w) for w in v) for k, v in (english.get("slot_words") or {}).items()},
             slot_phrases={str(k): tuple(str(w) for w in v) for k, v in (english.get("slot_phrases") or {}).items()},
             subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
@@ -326,7 +328,7 @@ class Lexicon:
             rf"\b(?:{who})\w*(?:'s)?(?:[\s,]+[\w'’-]+){{0,6}}?[\s,]+(?:{verbs})\b"
             rf"|\b(?:{verbs})\s+(?:\w+\s+){{0,3}}(?:{who})"
             rf"|\b(?:according to|per)\s+(?:\w+\s+){{0,2}}(?:{who})"
-            rf"|\b(?:{who})\w*(?:'s|’s)?\s+(?:\w+\s+){{0,2}}(?:statement|message|remarks|comments|words|"
+            rf"|\b(?:{who})\w*(?:'s|’s)?\s+(?:[\w'’-]+\s+){{0,3}}(?:statement|message|remarks|comments|words|"
             rf"press conference|announcement)",
             re.IGNORECASE,
         )
@@ -336,6 +338,12 @@ class Lexicon:
         """A sentence giving advice or a rule: "should", "avoid", "do not", an imperative list item."""
         cues = "|".join(re.escape(c) for c in sorted(self.language.advice_cues, key=len, reverse=True))
         return re.compile(rf"\b(?:{cues})\b", re.IGNORECASE)
+
+    @cached_property
+    def signpost(self) -> re.Pattern[str]:
+        """A sentence about the text itself ("We'll walk you through …", "keep reading")."""
+        cues = "|".join(re.escape(c) for c in sorted(self.language.signpost_cues, key=len, reverse=True))
+        return re.compile(rf"(?<![\w'’])(?:{cues})(?![\w'’])" if cues else r"(?!)", re.IGNORECASE)
 
     @cached_property
     def cause(self) -> re.Pattern[str]:

@@ -179,6 +179,8 @@ def features(
         have_value = _value_grades(q, index, lexicon, i, sents, want, focus, define)
         best_s, best_key, best_cov, found = -1, -1e9, 0.0, 0.0
         for k, s in enumerate(sents):
+            if s.facts & Fact.SIGNPOST:
+                continue  # "We'll walk you through … what the sheriff said" says nothing yet
             s_cov = (
                 sum(w if t in s.terms else (ranking.heading_share * w if t in heading else 0.0) for t, w in wid.items())
                 / total

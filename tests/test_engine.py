@@ -305,3 +305,24 @@ def test_an_faq_entry_asking_the_same_kind_of_question_answers_it() -> None:
     }
     answer = engine_over(texts).answer("what should I do if I see agents arresting someone")
     assert "Remain calm" in answer.quotes[0].text
+
+
+def test_a_text_announcing_what_follows_states_nothing() -> None:
+    """ "We'll walk you through … what the sheriff said" is no answer to what he said."""
+    texts = {
+        "a": "The situation is complex. We'll walk you through the key events and share what the sheriff said.",
+        "b": "The sheriff spoke to reporters on Friday. “Our duty is to protect everyone in this county,” he said.",
+        "c": "The school has about 420 students.",
+        "d": "Parents gathered on the front lawn for a vigil.",
+    }
+    answer = engine_over(texts).answer("What did the sheriff say?")
+    assert answer.quotes[0].source_id == "b"
+
+
+def test_a_speakers_message_with_a_curly_apostrophe_is_a_quote_of_them() -> None:
+    texts = {
+        "a": "Sheriff Koppinger’s message that “everybody just needs to take a step back” was shared widely.",
+        "c": "The school has about 420 students.",
+        "d": "Parents gathered on the front lawn for a vigil.",
+    }
+    assert engine_over(texts).answer("did the sheriff say everybody needs to step back?").answered

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).with_name("data")
 CORPUS_FILE = "corpus.yaml"
 # Bump when the analysis code changes what terms or facts a text gives, so stored ones are redone.
-ANALYZER_VERSION = 11
+ANALYZER_VERSION = 12
 _LANGUAGE_FILES = ("stopwords.txt", "english.yaml", "facts.yaml", "world_places.yaml", "furniture.yaml")
 
 
@@ -111,6 +111,7 @@ class Language:
     irregular_verbs: Mapping[str, str]
     advice_cues: tuple[str, ...]
     signpost_cues: tuple[str, ...]
+    occupation_cues: tuple[str, ...]
     slot_words: Mapping[str, frozenset[str]]
     slot_phrases: Mapping[str, tuple[str, ...]]
     subordinators: frozenset[str]
@@ -158,6 +159,7 @@ class Language:
             irregular_verbs={str(k): str(v) for k, v in (english.get("irregular_verbs") or {}).items()},
             advice_cues=tuple(str(w).lower() for w in english.get("advice_cues") or ()),
             signpost_cues=tuple(str(w).lower() for w in english.get("signpost_cues") or ()),
+            occupation_cues=tuple(str(w).lower() for w in english.get("occupation_cues") or ()),
             slot_words={str(k): frozenset(str(w) for w in v) for k, v in (english.get("slot_words") or {}).items()},
             slot_phrases={str(k): tuple(str(w) for w in v) for k, v in (english.get("slot_phrases") or {}).items()},
             subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
@@ -338,6 +340,15 @@ class Lexicon:
         """A sentence giving advice or a rule: "should", "avoid", "do not", an imperative list item."""
         cues = "|".join(re.escape(c) for c in sorted(self.language.advice_cues, key=len, reverse=True))
         return re.compile(rf"\b(?:{cues})\b", re.IGNORECASE)
+
+    @cached_property
+    def occupation(self) -> re.Pattern[str]:
+        """A sentence saying what someone does or did ("a former police chief", "is a sheriff")."""
+        cues = "|".join(re.escape(c) for c in sorted(self.language.occupation_cues, key=len, reverse=True))
+        roles = sorted(self.language.facts.get("roles") or {}, key=len, reverse=True)
+        titles = "|".join(re.escape(str(t)) for t in roles)
+        title = rf"|\b(?:is|was|as) an? (?:[\w-]+ ){{0,2}}(?:{titles})\b" if titles else ""
+        return re.compile(rf"(?<![\w'’])(?:{cues})(?![\w'’]){title}" if cues else r"(?!)", re.IGNORECASE)
 
     @cached_property
     def signpost(self) -> re.Pattern[str]:

@@ -62,6 +62,7 @@ class SlotKind(StrEnum):
     ADVICE = "advice"  # what to do
     DEFINE = "what"  # what or who something is
     THING = "thing"  # what was thrown, used or taken
+    JOB = "job"  # what someone does or did for a living
 
 
 class Role(StrEnum):
@@ -210,6 +211,11 @@ _SPELLING = re.compile(r"\bspell(?:ed|ing|t|s)?\b")
 _EXISTS = re.compile(r"\b(?:is|are|was|were) there (?:any |a |an |some )?(?P<noun>[a-z]+)")
 _CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\s[-\u2013\u2014]+\s+|\b(?:or|and|but|so)\s+)(?P<w>[a-z']+)")
 _WHAT = re.compile(r"\b(?:what|which)\b")
+_JOB = re.compile(
+    r"\bwhat (?:was|is|were|are|'s)\s+(?:[\w'’-]+\s+){0,3}?(?:job|jobs|occupation|profession|career)\b"
+    r"|\bwhat (?:does|did|do) (?:[\w'’-]+\s+){1,3}do for (?:a )?(?:living|work)\b"
+    r"|\b(?:old|previous|former|last) (?:job|occupation|career)\b"
+)
 _THING = re.compile(
     r"\bwhat (?:(?:was|were|got|had been|has been|have been) (?:\w+ly )?(?P<passive>[a-z]+)"
     r"|(?:did|do|does) (?:[a-z'-]+ ){1,4}?(?P<active>[a-z]+)(?= (?:at|to|on|in|into|toward|towards|through|during"
@@ -779,6 +785,8 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
         a != b and lex.facts.same_person(a, b) for a, b in _EITHER.findall(q)
     ):  # "is it coppinger or koppinger": how a name is spelled
         return Slot(SlotKind.NAME)
+    if _JOB.search(q):
+        return Slot(SlotKind.JOB)
     thing = _thing_slot(q, lex)
     if thing is not None:
         return thing

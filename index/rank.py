@@ -45,7 +45,9 @@ FEATURES = (
     "faq_kind",  # the heading asks the same kind of question ("What should witnesses do?")
 )
 # Questions whose answer is a value of their kind: a passage without one does not answer.
-_NEEDS_VALUE = frozenset({SlotKind.DATE, SlotKind.PLACE, SlotKind.COUNT, SlotKind.AGE, SlotKind.CONTACT, SlotKind.NAME})
+_NEEDS_VALUE = frozenset(
+    {SlotKind.DATE, SlotKind.PLACE, SlotKind.COUNT, SlotKind.AGE, SlotKind.CONTACT, SlotKind.NAME, SlotKind.JOB}
+)
 LEAD_PASSAGES = 2
 
 
@@ -94,6 +96,7 @@ _SLOT_FACTS: dict[SlotKind, tuple[Fact, Fact]] = {
     SlotKind.AGE: (Fact.AGE, Fact(0)),
     SlotKind.CONTACT: (Fact.CONTACT, Fact(0)),
     SlotKind.ADVICE: (Fact.ADVICE, Fact(0)),
+    SlotKind.JOB: (Fact.OCCUPATION, Fact(0)),
 }
 # "How long": a length of time states it; a date ("since 2019") in part.
 _HOW_LONG = (Fact.LENGTH, Fact.CALENDAR)

@@ -326,3 +326,14 @@ def test_a_speakers_message_with_a_curly_apostrophe_is_a_quote_of_them() -> None
         "d": "Parents gathered on the front lawn for a vigil.",
     }
     assert engine_over(texts).answer("did the sheriff say everybody needs to step back?").answered
+
+
+def test_what_someones_job_was_is_answered_by_what_they_did() -> None:
+    texts = {
+        "a": "After he became sheriff, Sheriff Coppinger became a familiar face at every press conference.",
+        "b": "Coppinger, 62, is a former police chief from Lynn who later became sheriff.",
+        "c": "The school has about 420 students.",
+        "d": "Parents gathered on the front lawn for a vigil.",
+    }
+    answer = engine_over(texts).answer("What was Coppinger's job before he became sheriff?")
+    assert answer.quotes[0].source_id == "b"

@@ -337,7 +337,6 @@ def test_sentences_keep_abbreviations() -> None:
         ("How is the sheriff's name spelled?", "name"),
         ("Is Massachusetts a sanctuary state?", "claim"),
         ("What did the sheriff say?", "quote"),
-        ("What was Coppinger's job before he became sheriff?", None),
         ("hey so did harrowgate pause the shutoffs or nah", "claim"),
         ("Were there any injuries when the crowd faced off with the workers?", "claim"),
         ("they said ICE had a warrant, is that true?", "claim"),
@@ -352,6 +351,9 @@ def test_sentences_keep_abbreviations() -> None:
         ("what was the date", "what"),
         ("What sort of business owns the block where the family lived?", None),
         ("the guy who got hit, where is he from", "place"),
+        ("What was Coppinger's job before he became sheriff?", "job"),
+        ("what was julian calderes old job?", "job"),
+        ("what does ernesto do for a living", "job"),
     ],
 )
 def test_question_slot(question: str, kind: str | None) -> None:

@@ -108,7 +108,8 @@ class _Job:
     lexicon: Lexicon
     key: tuple[str, ...]  # the question's specific terms: what its subject is
     generic: tuple[str, ...]  # terms too common in the collection to place a sentence
-    nominals: tuple[tuple[re.Pattern[str], str], ...] = ()  # the question's verbs as nouns, and their terms
+    nominals: tuple[tuple[str, str], ...] = ()  # stems of the question's verbs a noun is made of, and their terms
+    endings: frozenset[str] = frozenset()  # what makes a noun of a verb stem ("ad" in "blockad")
 
 
 # --- entry point ------------------------------------------------------------------------
@@ -209,42 +210,53 @@ def build_contexts(evidence: Sequence[Quote], lexicon: Lexicon) -> list[Context]
 
 def _with_nominals(job: _Job) -> _Job:
     """A sentence that names the question's verb as a noun carries its term: "the blockade
-    lasted four hours" is said of "how long was the road blocked", "the closure" of "closed"."""
+    lasted four hours" is said of "how long was the road blocked", "the closure" of "closed".
+    Read on stems ("blockad" is "block" + "ad"), so no sentence is scanned again."""
     tok = job.lexicon.tokenizer
     wanted = {*job.key, *job.generic}
-    suffixes = "|".join(job.lexicon.language.nominal_suffixes)
-    nominals: list[tuple[re.Pattern[str], str]] = []
+    endings = frozenset(e for x in job.lexicon.language.nominal_suffixes for e in (x, x.removesuffix("e")))
+    nominals: list[tuple[str, str]] = []
     for w in job.q.words:
         terms = [t for t in tok.tokens(w.word) if t in wanted]
         base = tok.stem(w.word)
-        if not terms or not suffixes or len(base) < NOMINAL_MIN_BASE or not base.isalpha():
-            continue
-        stem = base[:-1] if base.endswith("e") else base
-        pattern = re.compile(rf"\b{re.escape(stem)}{re.escape(stem[-1])}?(?:{suffixes})s?\b", re.IGNORECASE)
-        if not pattern.fullmatch(w.word):  # "hospital" is a noun already, not made of "hospit"
-            nominals.append((pattern, terms[0]))
+        if terms and len(base) >= NOMINAL_MIN_BASE and base.isalpha():
+            nominals.append((base.removesuffix("e"), terms[0]))
     if not nominals:
         return job
-    job = replace(job, nominals=tuple(nominals))
-    contexts = [
-        replace(
-            c,
-            terms=_named_terms(c.text, c.terms, job),
-            passage_terms=_named_terms(c.passage_text, c.passage_terms, job),
-        )
-        for c in job.contexts
-    ]
+    job = replace(job, nominals=tuple(nominals), endings=endings)
+    around: dict[int, frozenset[str]] = {}  # a passage's terms, read once for all its sentences
+    contexts: list[Context] = []
+    for c in job.contexts:
+        if c.passage not in around:
+            around[c.passage] = _named_terms(c.passage_terms, job)
+        if around[c.passage] is c.passage_terms:
+            contexts.append(c)  # no noun of the question's verbs in the whole paragraph
+        else:
+            contexts.append(replace(c, terms=_named_terms(c.terms, job), passage_terms=around[c.passage]))
     return replace(job, contexts=contexts)
 
 
-def _named_terms(text: str, have: frozenset[str], job: _Job) -> frozenset[str]:
-    """``have`` (the terms of ``text``) with the question terms ``text`` names as nouns."""
-    more = {term for pattern, term in job.nominals if term not in have and pattern.search(text)}
+def _derived_from(term: str, stem: str, endings: frozenset[str]) -> bool:
+    """ "blockad" is "block" + "ad"; "stoppag" is "stop" + "p" + "ag"; "hospit" (from
+    "hospital") is no noun made of "hospit" (from the question's "hospital")."""
+    if term == stem or not term.startswith(stem):
+        return False
+    rest = term[len(stem) :]
+    return rest in endings or (rest[:1] == stem[-1:] and rest[1:] in endings)
+
+
+def _named_terms(have: frozenset[str], job: _Job) -> frozenset[str]:
+    """``have`` (a text's terms) with the question terms it names as nouns."""
+    more = {
+        term
+        for stem, term in job.nominals
+        if term not in have and any(_derived_from(t, stem, job.endings) for t in have)
+    }
     return have | more if more else have
 
 
-def _names_event(text: str, job: _Job) -> bool:
-    return any(pattern.search(text) for pattern, _ in job.nominals)
+def _names_event(have: frozenset[str], job: _Job) -> bool:
+    return any(_derived_from(t, stem, job.endings) for stem, _ in job.nominals for t in have)
 
 
 # --- relevance --------------------------------------------------------------------------
@@ -505,7 +517,7 @@ def _carried(ctx: Context, job: _Job) -> float:
     }
     heading = set(job.lexicon.tokenizer.tokens(ctx.heading)) if ctx.heading else set()
     have = ctx.terms | near | heading
-    if _names_event(ctx.text, job):
+    if _names_event(frozenset(job.lexicon.tokenizer.tokens(ctx.text)), job):
         have |= ctx.passage_terms  # "the blockade" stands for the blocking of what its paragraph names
     return sum(w.get(t, 0.0) for t in job.key if t in have)
 
@@ -572,7 +584,7 @@ def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
     if last is not None and last["relative"]:
         found = _ANTECEDENT.search(sentence, max(0, last.start() - STRETCH_REACH), last.start())
         stretch = found.group() if found else ""
-    have = _named_terms(stretch, frozenset(job.lexicon.tokenizer.tokens(stretch)), job)
+    have = _named_terms(frozenset(job.lexicon.tokenizer.tokens(stretch)), job)
     return any(t in have for t in (*job.key, *job.generic))
 
 

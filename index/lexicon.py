@@ -301,6 +301,12 @@ class Lexicon:
         return Tokenizer(lang.stopwords, _merge_groups(groups), lang.light, lang.irregular_verbs)
 
     @cached_property
+    def heading_kinds(self) -> dict[str, Any]:
+        """What kind of answer each question-like heading asks for, read once per heading
+        (the kinds depend only on this lexicon; many questions share a corpus's headings)."""
+        return {}
+
+    @cached_property
     def facts(self) -> FactReader:
         from index.values import FactReader
 

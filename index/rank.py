@@ -158,7 +158,7 @@ def features(
     w_sent, w_value = ranking.weights[3], ranking.weights[4] + ranking.weights[6] + ranking.weights[7]
     needs_value = q.slot is not None and q.slot.kind in _NEEDS_VALUE
     rarest = max(wid, key=lambda t: wid[t]) if wid else None
-    asked: dict[str, SlotKind | None] = {}
+    asked: dict[str, SlotKind | None] = lexicon.heading_kinds
 
     def kinds(heading: str) -> SlotKind | None:
         if heading not in asked:

@@ -38,7 +38,7 @@ def dev_b() -> dict[str, object]:
 
 
 def test_dev_set_finds_the_expected_passages(dev: dict[str, object]) -> None:
-    assert dev["hit@5"] >= 0.95 and dev["source_recall@5"] >= 0.80
+    assert dev["hit@5"] >= 0.95 and dev["source_recall@5"] >= 0.85
 
 
 def test_dev_set_notes_disagreements_exactly(dev: dict[str, object]) -> None:
@@ -54,7 +54,7 @@ def test_dev_sets_abstain_exactly_and_quote_verbatim(dev: dict[str, object], dev
 
 
 def test_second_dev_set_holds(dev_b: dict[str, object]) -> None:
-    assert dev_b["hit@5"] >= 0.75 and dev_b["source_recall@5"] >= 0.65
+    assert dev_b["hit@5"] >= 0.80 and dev_b["source_recall@5"] >= 0.70
     assert dev_b["disagree_precision"] >= 0.9 and dev_b["disagree_recall"] >= 0.9
 
 
@@ -62,12 +62,12 @@ def test_second_dev_set_holds(dev_b: dict[str, object]) -> None:
     ("name", "floor_hit", "floor_recall"),
     [
         ("seeds-chat", 0.85, 0.65),
-        ("corpus-b", 0.80, 0.50),
-        ("corpus-c", 0.75, 0.50),
+        ("corpus-b", 0.85, 0.55),
+        ("corpus-c", 0.80, 0.60),
         ("corpus-d", 0.88, 0.65),
         ("corpus-e", 0.90, 0.65),
-        ("corpus-f", 0.90, 0.55),
-        ("corpus-g", 0.85, 0.50),
+        ("corpus-f", 0.95, 0.60),
+        ("corpus-g", 0.90, 0.55),
     ],
 )
 def test_held_out_tuning_half_holds(name: str, floor_hit: float, floor_recall: float) -> None:

@@ -63,6 +63,7 @@ class SlotKind(StrEnum):
     DEFINE = "what"  # what or who something is
     THING = "thing"  # what was thrown, used or taken
     JOB = "job"  # what someone does or did for a living
+    GROUP = "group"  # which organization, group or company
 
 
 class Role(StrEnum):
@@ -211,6 +212,10 @@ _SPELLING = re.compile(r"\bspell(?:ed|ing|t|s)?\b")
 _EXISTS = re.compile(r"\b(?:is|are|was|were) there (?:any |a |an |some )?(?P<noun>[a-z]+)")
 _CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\s[-\u2013\u2014]+\s+|\b(?:or|and|but|so)\s+)(?P<w>[a-z']+)")
 _WHAT = re.compile(r"\b(?:what|which)\b")
+_GROUP = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+)?(?:groups?|organi[sz]ations?|nonprofits?|non-profits?|agency|agencies"
+    r"|company|companies|charity|charities|firm|firms|union|unions)\b"
+)
 _JOB = re.compile(
     r"\bwhat (?:was|is|were|are|'s)\s+(?:[\w'’-]+\s+){0,3}?(?:job|jobs|occupation|profession|career)\b"
     r"|\bwhat (?:does|did|do) (?:[\w'’-]+\s+){1,3}do for (?:a )?(?:living|work)\b"
@@ -787,6 +792,8 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
         return Slot(SlotKind.NAME)
     if _JOB.search(q):
         return Slot(SlotKind.JOB)
+    if _GROUP.search(q):
+        return Slot(SlotKind.GROUP)
     thing = _thing_slot(q, lex)
     if thing is not None:
         return thing

@@ -46,7 +46,16 @@ FEATURES = (
 )
 # Questions whose answer is a value of their kind: a passage without one does not answer.
 _NEEDS_VALUE = frozenset(
-    {SlotKind.DATE, SlotKind.PLACE, SlotKind.COUNT, SlotKind.AGE, SlotKind.CONTACT, SlotKind.NAME, SlotKind.JOB}
+    {
+        SlotKind.DATE,
+        SlotKind.PLACE,
+        SlotKind.COUNT,
+        SlotKind.AGE,
+        SlotKind.CONTACT,
+        SlotKind.NAME,
+        SlotKind.JOB,
+        SlotKind.GROUP,
+    }
 )
 LEAD_PASSAGES = 2
 
@@ -64,7 +73,7 @@ class Ranking:
     duplicate_overlap: float = 0.7  # term-set overlap above which two passages are one
     heading_share: float = 0.5  # a heading's terms count this much toward a sentence's coverage
     min_coverage: float = 0.3  # share of the question's weight one of the best passages must carry
-    coverage_window: int = 5  # … one of this many
+    coverage_window: int = 10  # … one of this many
     weights: tuple[float, ...] = (
         *(-10.519, 6.059, -0.468, 1.908, 0.892, 0.399, 1.197, -0.176),
         *(0.137, 1.021, 0.869, 3.281, 0.309, -0.599, 1.4),
@@ -97,6 +106,7 @@ _SLOT_FACTS: dict[SlotKind, tuple[Fact, Fact]] = {
     SlotKind.CONTACT: (Fact.CONTACT, Fact(0)),
     SlotKind.ADVICE: (Fact.ADVICE, Fact(0)),
     SlotKind.JOB: (Fact.OCCUPATION, Fact(0)),
+    SlotKind.GROUP: (Fact.ORGANIZATION, Fact(0)),
 }
 # "How long": a length of time states it; a date ("since 2019") in part.
 _HOW_LONG = (Fact.LENGTH, Fact.CALENDAR)

@@ -75,6 +75,7 @@ class Fact(IntFlag):
     SUPPOSED = 65536  # what should or could be, or what someone asked for ("asked X to pause")
     SIGNPOST = 131072  # the text talking about itself ("We'll walk you through the key events")
     OCCUPATION = 262144  # what someone does or did for a living ("a former police chief")
+    ORGANIZATION = 524288  # an organization named ("the Chelsea Collaborative")
 
 
 # "asked Harrowgate to pause", "urged residents to stop": what someone wants done, not what was.
@@ -223,6 +224,8 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
         flags |= Fact.ADVICE
     if lexicon.occupation.search(sentence):
         flags |= Fact.OCCUPATION
+    if facts.names_organization(sentence):
+        flags |= Fact.ORGANIZATION
     if not flags & Fact.QUOTE and lexicon.signpost.search(sentence):
         flags |= Fact.SIGNPOST  # "we will" in someone's quoted words is what they said
     return flags, years

@@ -78,6 +78,7 @@ class Rules:
     misspelling_cues: tuple[str, ...]
     roles: Mapping[str, str]
     organization_words: frozenset[str]
+    organization_heads: frozenset[str]
     hypothetical: tuple[str, ...]
     career_cues: tuple[str, ...]
     cause_links: tuple[str, ...]
@@ -139,6 +140,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         misspelling_cues=_strs(raw.get("misspelling_cues")),
         roles={str(k).lower(): str(v) for k, v in (raw.get("roles") or {}).items()},
         organization_words=frozenset(_strs(raw.get("organization_words"))),
+        organization_heads=frozenset(_strs(raw.get("organization_heads"))),
         hypothetical=_strs(raw.get("hypothetical")),
         career_cues=_strs(raw.get("career_cues")),
         cause_links=_strs(raw.get("cause_links")),
@@ -520,6 +522,19 @@ class FactReader:
             if nouns
             else None
         )
+        heads = "|".join(sorted((re.escape(w) for w in r.organization_heads), key=len, reverse=True))
+        # "Massachusetts Immigrant Rights Coalition", "the Eyes Off Kessler Falls coalition",
+        # "Eyes Off Kessler Falls, the group that …": capitalized words before a head noun of
+        # organizations' names, or before an appositive that calls them one.
+        self._organization = (
+            re.compile(
+                rf"\b(?:[A-Z][\w&'’.-]*\s+){{1,5}}(?:{heads})\b"
+                rf"|\b[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*,\s+(?:the|a|an)\s+(?:[\w-]+\s+)?(?:{heads})\b",
+                re.IGNORECASE,
+            )
+            if heads
+            else None
+        )
         self._people_word = re.compile(rf"\b(?:\d+-year-old|{_alt(r.person_nouns)})\b")
         self._ability = phrase_regex(r.ability)
         # Answers read the same sentences again and again: remember recent readings. The
@@ -707,6 +722,20 @@ class FactReader:
     def describes_people(self, sentence: str) -> bool:
         """The sentence names people by what they are ("a woman", "two residents", "a 16-year-old")."""
         return self._people_word.search(clean(sentence).lower()) is not None
+
+    def names_organization(self, sentence: str) -> bool:
+        """Names an organization ("the Chelsea Collaborative", "MIRA Coalition")."""
+        if self._organization is None:
+            return False
+        for m in self._organization.finditer(sentence):
+            text = m.group()
+            ws = text.split(",")[0].split() if "," in text else text.split()[:-1]
+            # its name is the capitalized words right before the head: "with the Eyes Off Kessler
+            # Falls coalition", "Nonprofits like Chelsea Collaborative"; not "The police", nor
+            # "Police said the group"
+            if ws and ws[-1][:1].isupper() and ws[-1].lower() not in self.tokenizer.stopwords:
+                return True  # "Many groups" at a sentence's start is no name
+        return False
 
     def people_near(self, sentence: str, terms: Collection[str], reach: int) -> bool:
         """Someone named or described ("Maria Santos", "a 16-year-old") within ``reach`` words

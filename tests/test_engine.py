@@ -337,3 +337,14 @@ def test_what_someones_job_was_is_answered_by_what_they_did() -> None:
     }
     answer = engine_over(texts).answer("What was Coppinger's job before he became sheriff?")
     assert answer.quotes[0].source_id == "b"
+
+
+def test_which_groups_is_answered_by_a_passage_naming_one() -> None:
+    texts = {
+        "a": "Groups of immigrant families gathered; people were helping each other and several groups formed.",
+        "b": "The Chelsea Collaborative is helping immigrant families with legal advice.",
+        "c": "The school has about 420 students.",
+        "d": "Parents gathered on the front lawn for a vigil.",
+    }
+    answer = engine_over(texts).answer("which groups are helping immigrant families")
+    assert answer.quotes[0].source_id == "b"

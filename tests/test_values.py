@@ -354,6 +354,8 @@ def test_sentences_keep_abbreviations() -> None:
         ("What was Coppinger's job before he became sheriff?", "job"),
         ("what was julian calderes old job?", "job"),
         ("what does ernesto do for a living", "job"),
+        ("which groups are helping immigrant families", "group"),
+        ("who even runs the fest? like which company", "group"),
     ],
 )
 def test_question_slot(question: str, kind: str | None) -> None:
@@ -607,3 +609,19 @@ def test_an_object_agrees_with_any_thing_and_heads_decide_the_rest() -> None:
     thing = FACTS.things("An object was thrown.", THROW)[0]
     assert thing.generic and things_agree(thing, chair)
     assert things_agree(bottle, plastic) and not things_agree(bottle, chair)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("- Massachusetts Immigrant Rights Coalition: organizing rapid response networks", True),
+        ("Nonprofits like Chelsea Collaborative trained residents.", True),
+        ("An organizer with the Eyes Off Kessler Falls coalition, which called the protest, spoke.", True),
+        ("Eyes Off Kessler Falls, the group that organized the protest, said it would return.", True),
+        ("The police arrived.", False),
+        ("Police said the group left.", False),
+        ("These groups have set up networks.", False),
+    ],
+)
+def test_organizations_named(sentence: str, named: bool) -> None:
+    assert FACTS.names_organization(sentence) is named

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from index.models import Disagreement, DisagreementValue, Quote
 from index.query import Anchor, AnchorKind, ParsedQuestion, Role, Slot, SlotKind
@@ -36,6 +36,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+class _Displayed(Protocol):
+    def display(self) -> str: ...
+
+
+V = TypeVar("V", bound=_Displayed)  # a value a note shows as written
 SEP = " \u00b7 "
 GENERIC_SHARE = 0.3  # a term in this share of the passages says little about which event
 COUNT_WINDOW = 4  # words between a figure and the verb it counts for
@@ -597,14 +604,27 @@ def _supposed(sentence: str, at: int, job: _Job) -> bool:
 def compare_lengths(job: _Job) -> list[Disagreement]:
     """ "How long did it last": lengths of time that admit no common length."""
     best = _best_per_source(length_values(job), lambda f: (round(f.relevance, 3), -(f.value.high - f.value.low)))
-    groups = group_values([(sid, f.value) for sid, f in best.items()], lengths_agree, order=_length_width)
+    return _note_on(best, lengths_agree, Facet.LENGTH, "Sources differ on how long it lasted", job, _length_width)
+
+
+def _note_on(
+    best: Mapping[str, Found[V]],
+    agree: Callable[[V, V], bool],
+    facet: Facet,
+    lead: str,
+    job: _Job,
+    order: Callable[[V], float] | None = None,
+) -> list[Disagreement]:
+    """One note when each source's value, grouped with those it agrees with, makes two groups
+    or more; each group shown as its first value's display."""
+    groups = group_values([(sid, f.value) for sid, f in best.items()], agree, order=order)
     if not is_conflict(groups):
         return []
     shown = []
     for grp in groups:
         ids = _order_ids([sid for sid, _ in grp], job.tags)
         shown.append(Group(grp[0][1].display(), ids, evidence=_evidence(best, ids)))
-    return [render(Facet.LENGTH, "Sources differ on how long it lasted", shown, job.tags)]
+    return [render(facet, lead, shown, job.tags)]
 
 
 def thing_values(job: _Job) -> list[Found[Thing]]:
@@ -636,14 +656,7 @@ def _answers_asked(ctx: Context, job: _Job) -> bool:
 def compare_things(job: _Job) -> list[Disagreement]:
     """ "What was thrown?": things with different head words ("a thermos" / "a brick")."""
     best = _best_per_source(thing_values(job), lambda f: (round(f.relevance, 3),))
-    groups = group_values([(sid, f.value) for sid, f in best.items()], things_agree)
-    if not is_conflict(groups):
-        return []
-    shown = []
-    for grp in groups:
-        ids = _order_ids([sid for sid, _ in grp], job.tags)
-        shown.append(Group(grp[0][1].display(), ids, evidence=_evidence(best, ids)))
-    return [render(Facet.THING, "Sources name different things", shown, job.tags)]
+    return _note_on(best, things_agree, Facet.THING, "Sources name different things", job)
 
 
 def _length_width(v: LengthValue) -> float:

@@ -115,6 +115,7 @@ class _Job:
     lexicon: Lexicon
     key: tuple[str, ...]  # the question's specific terms: what its subject is
     generic: tuple[str, ...]  # terms too common in the collection to place a sentence
+    compounds: tuple[tuple[str, ...], ...] = ()  # runs of content words, the head last ("landfill entrance road")
     nominals: tuple[tuple[str, str], ...] = ()  # stems of the question's verbs a noun is made of, and their terms
     endings: frozenset[str] = frozenset()  # what makes a noun of a verb stem ("ad" in "blockad")
 
@@ -168,7 +169,8 @@ def _one(
     terms = [t for t in q.key_terms if t not in slot.speaker and t not in q.context and t not in guesses]
     key = tuple(t for t in terms if not generic(t))
     gen = tuple(t for t in terms if generic(t))
-    job = _with_nominals(_Job(q, slot, contexts, tags, lexicon.facts, lexicon, key, gen))
+    job = _Job(q, slot, contexts, tags, lexicon.facts, lexicon, key, gen)
+    job = _with_nominals(replace(job, compounds=_compounds(job)))
     try:
         # The answers the question offers are what it asks to choose between; places among
         # them ("eureka street or eureka terrace") are answers, not where the subject is.
@@ -482,14 +484,14 @@ def _subject_weight(job: _Job, ctx: Context | None = None) -> float:
     total = sum(w.get(t, 0.0) for t in subject)
     if ctx is None:
         return total
-    compounds = _compounds(job)
+    compounds = job.compounds
     if not compounds or any(head not in ctx.terms for *_, head in compounds):
         return total
     used = {t for c in job.contexts if c.source_id == ctx.source_id for t in c.passage_terms}
     return sum(w.get(t, 0.0) for t in subject if t in used or not any(t in c[:-1] for c in compounds))
 
 
-def _compounds(job: _Job) -> list[list[str]]:
+def _compounds(job: _Job) -> tuple[tuple[str, ...], ...]:
     """Runs of two or more content words of the question ("landfill entrance road") as terms,
     the last (the head) last; names are no modifiers."""
     tok = job.lexicon.tokenizer
@@ -501,7 +503,7 @@ def _compounds(job: _Job) -> list[list[str]]:
             runs[-1].append(terms[0])
         elif runs[-1]:
             runs.append([])
-    return [r for r in runs if len(r) > 1]
+    return tuple(tuple(r) for r in runs if len(r) > 1)
 
 
 def _carries_subject(ctx: Context, job: _Job, share: float) -> bool:

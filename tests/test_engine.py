@@ -12,7 +12,7 @@ import pytest
 from articles import engine_over
 
 from index.engine import Engine
-from index.models import InvalidQuestion
+from index.models import Answer, InvalidQuestion
 from index.store import load_index
 
 WS = re.compile(r"\s+")
@@ -300,10 +300,8 @@ def test_an_faq_entry_asking_the_same_kind_of_question_answers_it() -> None:
         "a": "## What should witnesses do during an arrest?\n\n- Remain calm and keep a safe distance.\n"
         "- Document interactions legally from public areas.",
         "b": "Neighbors who see federal agents on their street often film them for social media.",
-        "c": "The school has about 420 students.",
-        "d": "Parents gathered on the front lawn for a vigil.",
     }
-    answer = engine_over(texts).answer("what should I do if I see agents arresting someone")
+    answer = ask_among_others(texts, "what should I do if I see agents arresting someone")
     assert "Remain calm" in answer.quotes[0].text
 
 
@@ -312,30 +310,24 @@ def test_a_text_announcing_what_follows_states_nothing() -> None:
     texts = {
         "a": "The situation is complex. We'll walk you through the key events and share what the sheriff said.",
         "b": "The sheriff spoke to reporters on Friday. “Our duty is to protect everyone in this county,” he said.",
-        "c": "The school has about 420 students.",
-        "d": "Parents gathered on the front lawn for a vigil.",
     }
-    answer = engine_over(texts).answer("What did the sheriff say?")
+    answer = ask_among_others(texts, "What did the sheriff say?")
     assert answer.quotes[0].source_id == "b"
 
 
 def test_a_speakers_message_with_a_curly_apostrophe_is_a_quote_of_them() -> None:
     texts = {
         "a": "Sheriff Koppinger’s message that “everybody just needs to take a step back” was shared widely.",
-        "c": "The school has about 420 students.",
-        "d": "Parents gathered on the front lawn for a vigil.",
     }
-    assert engine_over(texts).answer("did the sheriff say everybody needs to step back?").answered
+    assert ask_among_others(texts, "did the sheriff say everybody needs to step back?").answered
 
 
 def test_what_someones_job_was_is_answered_by_what_they_did() -> None:
     texts = {
         "a": "After he became sheriff, Sheriff Coppinger became a familiar face at every press conference.",
         "b": "Coppinger, 62, is a former police chief from Lynn who later became sheriff.",
-        "c": "The school has about 420 students.",
-        "d": "Parents gathered on the front lawn for a vigil.",
     }
-    answer = engine_over(texts).answer("What was Coppinger's job before he became sheriff?")
+    answer = ask_among_others(texts, "What was Coppinger's job before he became sheriff?")
     assert answer.quotes[0].source_id == "b"
 
 
@@ -343,8 +335,15 @@ def test_which_groups_is_answered_by_a_passage_naming_one() -> None:
     texts = {
         "a": "Groups of immigrant families gathered; people were helping each other and several groups formed.",
         "b": "The Chelsea Collaborative is helping immigrant families with legal advice.",
-        "c": "The school has about 420 students.",
-        "d": "Parents gathered on the front lawn for a vigil.",
     }
-    answer = engine_over(texts).answer("which groups are helping immigrant families")
+    answer = ask_among_others(texts, "which groups are helping immigrant families")
     assert answer.quotes[0].source_id == "b"
+
+
+OTHER_SOURCES = {"c": "The school has about 420 students.", "d": "Parents gathered on the front lawn for a vigil."}
+
+
+def ask_among_others(texts: dict[str, str], question: str) -> Answer:
+    """The answer to ``question`` over ``texts`` and two unrelated sources (so that no word
+    of the question is common to every source)."""
+    return engine_over({**texts, **OTHER_SOURCES}).answer(question)

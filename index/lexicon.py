@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).with_name("data")
 CORPUS_FILE = "corpus.yaml"
 # Bump when the analysis code changes what terms or facts a text gives, so stored ones are redone.
-ANALYZER_VERSION = 13
+ANALYZER_VERSION = 14
 _LANGUAGE_FILES = ("stopwords.txt", "english.yaml", "facts.yaml", "world_places.yaml", "furniture.yaml")
 
 
@@ -115,6 +115,7 @@ class Language:
     slot_words: Mapping[str, frozenset[str]]
     slot_phrases: Mapping[str, tuple[str, ...]]
     subordinators: frozenset[str]
+    setting_prepositions: frozenset[str]
     nominal_suffixes: tuple[str, ...]
     hearsay_subjects: frozenset[str]
     hearsay_verbs: frozenset[str]
@@ -163,6 +164,7 @@ class Language:
             slot_words={str(k): frozenset(str(w) for w in v) for k, v in (english.get("slot_words") or {}).items()},
             slot_phrases={str(k): tuple(str(w) for w in v) for k, v in (english.get("slot_phrases") or {}).items()},
             subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
+            setting_prepositions=frozenset(str(w) for w in english.get("setting_prepositions") or ()),
             nominal_suffixes=tuple(str(w).lower() for w in english.get("nominal_suffixes") or ()),
             hearsay_subjects=frozenset(str(w) for w in (english.get("hearsay") or {}).get("subjects") or ()),
             hearsay_verbs=frozenset(str(w) for w in (english.get("hearsay") or {}).get("verbs") or ()),

@@ -84,7 +84,12 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _BABY = re.compile(r"\bbab(?:y|ies)\b", re.IGNORECASE)  # "the baby": an age, without a figure
-_QUOTATION = re.compile(r"[\u201c\"][^\u201d\"]{12,}[\u201d\"]|[\u201c\"][^\u201d\"]{20,}$")
+# Someone's words in quotation marks; a straight quote opens only before a word and closes
+# only after one, so the gap between two quoted letters ("ue" and "n") is no quotation.
+_QUOTATION = re.compile(
+    r"\u201c[^\u201d]{12,}\u201d|\u201c[^\u201d]{20,}$"
+    r"|(?<![\w\"])\"(?=\S)[^\"]{12,}(?<=\S)\"(?!\w)|(?<![\w\"])\"(?=\S)[^\"]{20,}$"
+)
 _CONTACT = re.compile(
     r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b1-\d{3}-\d{3}-\d{4}\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b"
     r"|\bhttps?://\S+|\bwww\.\S+"

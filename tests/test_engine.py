@@ -13,6 +13,7 @@ from articles import engine_over
 
 from index.engine import Engine
 from index.models import Answer, InvalidQuestion
+from index.search import Fact
 from index.store import load_index
 
 WS = re.compile(r"\s+")
@@ -347,3 +348,15 @@ def ask_among_others(texts: dict[str, str], question: str) -> Answer:
     """The answer to ``question`` over ``texts`` and two unrelated sources (so that no word
     of the question is common to every source)."""
     return engine_over({**texts, **OTHER_SOURCES}).answer(question)
+
+
+def test_quoted_letters_are_no_ones_words() -> None:
+    """'with "ue" and a double "n"' spells a name; it quotes no one."""
+    texts = {
+        "a": 'It is Dwight Ruehlmann, with "ue" and a double "n" at the end.',
+        "b": 'Commissioner Ruehlmann said: "Take a breath and fight this in court."',
+        "c": "“Cooler heads have to win this one,” Haskel said.",
+    }
+    search = engine_over(texts).snapshot.view().search
+    quoting = [bool(search.sentences(i)[0].facts & Fact.QUOTE) for i in range(3)]
+    assert quoting == [False, True, True]

@@ -118,6 +118,7 @@ class _Job:
     compounds: tuple[tuple[str, ...], ...] = ()  # runs of content words, the head last ("landfill entrance road")
     nominals: tuple[tuple[str, str], ...] = ()  # stems of the question's verbs a noun is made of, and their terms
     endings: frozenset[str] = frozenset()  # what makes a noun of a verb stem ("ad" in "blockad")
+    setting: frozenset[str] = frozenset()  # terms of a scene-setting phrase ("outside City Hall")
 
 
 # --- entry point ------------------------------------------------------------------------
@@ -170,7 +171,7 @@ def _one(
     key = tuple(t for t in terms if not generic(t))
     gen = tuple(t for t in terms if generic(t))
     job = _Job(q, slot, contexts, tags, lexicon.facts, lexicon, key, gen)
-    job = _with_nominals(replace(job, compounds=_compounds(job)))
+    job = _with_nominals(replace(job, compounds=_compounds(job), setting=_setting_terms(job)))
     try:
         # The answers the question offers are what it asks to choose between; places among
         # them ("eureka street or eureka terrace") are answers, not where the subject is.
@@ -491,19 +492,43 @@ def _subject_weight(job: _Job, ctx: Context | None = None) -> float:
     return sum(w.get(t, 0.0) for t in subject if t in used or not any(t in c[:-1] for c in compounds))
 
 
-def _compounds(job: _Job) -> tuple[tuple[str, ...], ...]:
+def _compounds(job: _Job, determined: bool = False) -> tuple[tuple[str, ...], ...]:
     """Runs of two or more content words of the question ("landfill entrance road") as terms,
-    the last (the head) last; names are no modifiers."""
+    the last (the head) last; names are no modifiers. ``determined``: only runs after a
+    determiner ("the immigration officers"), so a verb and its object ("to stop
+    enforcement") are not taken for one."""
     tok = job.lexicon.tokenizer
+    determiners = job.facts.rules.thing_determiners
     named = {t for a in job.q.anchors for t in a.terms}
     runs: list[list[str]] = [[]]
+    opened = not determined
     for w in job.q.words:
         terms = tok.tokens(w.word) if w.role is Role.CONTENT else []
-        if len(terms) == 1 and terms[0] not in named:
+        if len(terms) == 1 and terms[0] not in named and opened:
             runs[-1].append(terms[0])
         elif runs[-1]:
             runs.append([])
+        if determined and not runs[-1]:
+            opened = w.typed in determiners
     return tuple(tuple(r) for r in runs if len(r) > 1)
+
+
+def _setting_terms(job: _Job) -> frozenset[str]:
+    """Key terms of the phrases that set the question's scene ("outside City Hall", "in the
+    crowd"): after a setting preposition, its content words up to the next function word."""
+    tok = job.lexicon.tokenizer
+    lang = job.lexicon.language
+    out: set[str] = set()
+    inside = False
+    for w in job.q.words:
+        if w.typed in lang.setting_prepositions:
+            inside = True  # "outside" is a content word to the tokenizer: part of the scene
+            out.update(tok.tokens(w.word))
+        elif w.role is Role.CONTENT and inside:
+            out.update(tok.tokens(w.word))
+        elif w.role is Role.FUNCTION and w.typed not in job.facts.rules.thing_determiners:
+            inside = False
+    return frozenset(out)
 
 
 def _carries_subject(ctx: Context, job: _Job, share: float) -> bool:
@@ -1150,6 +1175,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
     tok = job.lexicon.tokenizer
     facts = job.facts
     asks_ability = bool(_MODAL_QUESTION.match(clean(job.q.corrected).lower()))
+    nouns = _compounds(job, determined=True)
     out: list[Found[tuple[int, str]]] = []
     by_passage: dict[tuple[int, int], Context] = {(c.passage, c.position): c for c in job.contexts}
     for c in job.contexts:
@@ -1159,7 +1185,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
         if text.endswith("?"):
             # An FAQ question that states the claim, answered "Yes"/"No" by the next sentence.
             nxt = by_passage.get((c.passage, c.position + 1))
-            if nxt and _covers(c.terms, job, required):
+            if nxt and _covers(c.terms, job, required, nouns):
                 m = re.match(r"\s*(yes|no)\b", nxt.text, re.I)
                 if m:
                     pol = 1 if m.group(1).lower() == "yes" else -1
@@ -1167,7 +1193,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
             continue
         for clause in facts.clauses(text):
             terms = set(tok.tokens(clause))
-            if not _covers(terms, job, required):
+            if not _covers(terms, job, required, nouns):
                 continue
             # Answer what is asked: "can X …?" by a clause about ability, "did X …?" by what happened.
             if asks_ability != facts.about_ability(clause) or (not asks_ability and facts.hypothetical(clause)):
@@ -1184,13 +1210,26 @@ _CALENDAR_WORD = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
 _MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:legal|illegal|allowed|ok|okay))\b")
 
 
-def _covers(terms: set[str] | frozenset[str], job: _Job, required: Sequence[str]) -> bool:
+MIN_CLAIM_TERMS = 2  # terms a claim keeps besides its scene for the scene to be let off
+
+
+def _covers(
+    terms: set[str] | frozenset[str],
+    job: _Job,
+    required: Sequence[str],
+    noun_compounds: Sequence[tuple[str, ...]] = (),
+) -> bool:
     """Every specific term, and every generic one but at most one when there are many, or
     when two specific ones already place the clause ("no charges against the driver" for
     "was the truck driver charged", where "truck" is in most passages)."""
-    if not all(t in terms for t in job.key):
+    # A modifier may go unsaid when its noun is there ("the officers" for "the immigration
+    # officers"); so may the scene, when the claim keeps two terms of its own.
+    loose = {m for *mods, head in noun_compounds if head in terms for m in mods}
+    if len([t for t in job.key if t not in job.setting]) >= MIN_CLAIM_TERMS:
+        loose |= job.setting
+    if not all(t in terms or t in loose for t in job.key):
         return False
-    missing = [t for t in job.generic if t not in terms]
+    missing = [t for t in job.generic if t not in terms and t not in loose]
     return len(missing) == 0 or (len(missing) <= 1 and (len(required) >= 4 or len(job.key) >= 2))
 
 

@@ -279,6 +279,37 @@ def test_a_claim_about_the_driver_counts_when_a_source_drops_a_common_modifier()
     assert [v.sources for v in note.values] == [("a",), ("b",)]
 
 
+def test_a_claim_holds_when_a_source_drops_a_modifier_of_its_noun_or_the_scene() -> None:
+    """ "the officers" stand for "the immigration officers"; "no pepper spray was used" answers
+    whether it was used "outside City Hall", in a paragraph about that night."""
+    texts = {
+        "a": "The immigration officers showed the principal a warrant for the arrest.",
+        "b": "According to witnesses, the officers did not have a warrant.",
+        "c": "Officers used pepper spray on protesters outside City Hall, a witness said.",
+        "d": "Police said no pepper spray was used by officers.",
+        "e": "The council met on Tuesday.",
+        "f": "The school stayed open all week.",
+        "g": "A rally was held at the library.",
+    }
+    engine = engine_over(texts)
+    (note,) = engine.answer("Did the immigration officers have a warrant?").disagreements
+    assert (note.facet, [v.sources for v in note.values]) == ("claim", [("a",), ("b",)])
+    (note,) = engine.answer("Did officers use pepper spray outside City Hall?").disagreements
+    assert (note.facet, [v.sources for v in note.values]) == ("claim", [("c",), ("d",)])
+
+
+def test_a_verb_and_its_object_are_no_compound() -> None:
+    """ "to stop enforcement": a source naming "enforcement" has not said "stop"."""
+    texts = {
+        "a": "The sheriff was not asking ICE to stop enforcement operations.",
+        "b": "The sheriff asked ICE for calm as enforcement grew.",
+        "c": "The council met on Tuesday.",
+        "d": "The school stayed open all week.",
+        "e": "A rally was held at the library.",
+    }
+    assert engine_over(texts).answer("Was the sheriff asking ICE to stop enforcement?").disagreements == ()
+
+
 def test_a_figure_in_a_paragraph_naming_no_place_counts_for_the_place_its_source_is_about() -> None:
     texts = {
         "a": "Police said two officers were injured at City Hall on Tuesday night during the protest.",

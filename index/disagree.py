@@ -167,6 +167,7 @@ def _one(
     if slot.kind is SlotKind.DATE:
         guesses |= {t for a in q.anchors if a.kind is AnchorKind.YEAR for t in a.terms}
         guesses |= {t for t in q.terms if _CALENDAR_WORD.match(t) or t in lexicon.facts.rules.weekdays}
+    guesses |= set(lexicon.tokenizer.tokens(slot.offered))  # "were three parents arrested?": to check
     terms = [t for t in q.key_terms if t not in slot.speaker and t not in q.context and t not in guesses]
     key = tuple(t for t in terms if not generic(t))
     gen = tuple(t for t in terms if generic(t))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from index.models import SourceError
+from index.text import QUOTATION
 from index.tokenize import Tokenizer, normalize
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).with_name("data")
 CORPUS_FILE = "corpus.yaml"
 # Bump when the analysis code changes what terms or facts a text gives, so stored ones are redone.
-ANALYZER_VERSION = 14
+ANALYZER_VERSION = 15
 _LANGUAGE_FILES = ("stopwords.txt", "english.yaml", "facts.yaml", "world_places.yaml", "furniture.yaml")
 
 
@@ -116,6 +117,7 @@ class Language:
     slot_phrases: Mapping[str, tuple[str, ...]]
     subordinators: frozenset[str]
     setting_prepositions: frozenset[str]
+    occurrence_verbs: tuple[str, ...]
     nominal_suffixes: tuple[str, ...]
     hearsay_subjects: frozenset[str]
     hearsay_verbs: frozenset[str]
@@ -165,6 +167,7 @@ class Language:
             slot_phrases={str(k): tuple(str(w) for w in v) for k, v in (english.get("slot_phrases") or {}).items()},
             subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
             setting_prepositions=frozenset(str(w) for w in english.get("setting_prepositions") or ()),
+            occurrence_verbs=tuple(str(w).lower() for w in english.get("occurrence_verbs") or ()),
             nominal_suffixes=tuple(str(w).lower() for w in english.get("nominal_suffixes") or ()),
             hearsay_subjects=frozenset(str(w) for w in (english.get("hearsay") or {}).get("subjects") or ()),
             hearsay_verbs=frozenset(str(w) for w in (english.get("hearsay") or {}).get("verbs") or ()),
@@ -325,9 +328,7 @@ class Lexicon:
     def speech(self) -> re.Pattern[str]:
         """Reported speech: a quotation, or a verb of saying ("stated", "according to")."""
         verbs = "|".join(re.escape(v) for v in self.language.speech_verbs)
-        return re.compile(
-            rf"[\u201c\"][^\u201d\"]{{12,}}[\u201d\"]|\b(?:{verbs}|according to|statement|quoted)\b", re.IGNORECASE
-        )
+        return re.compile(rf"{QUOTATION.pattern}|\b(?:{verbs}|according to|statement|quoted)\b", re.IGNORECASE)
 
     def speaker_pattern(self, names: Sequence[str]) -> re.Pattern[str]:
         """Someone named ``names`` reported as speaking: "X said", "said X", "according to X",
@@ -363,6 +364,12 @@ class Lexicon:
         """A sentence about the text itself ("We'll walk you through …", "keep reading")."""
         cues = "|".join(re.escape(c) for c in sorted(self.language.signpost_cues, key=len, reverse=True))
         return re.compile(rf"(?<![\w'’])(?:{cues})(?![\w'’])" if cues else r"(?!)", re.IGNORECASE)
+
+    @cached_property
+    def occurrence(self) -> re.Pattern[str]:
+        """A verb saying an event took place ("happened", "took place", "broke out")."""
+        verbs = "|".join(re.escape(v) for v in sorted(self.language.occurrence_verbs, key=len, reverse=True))
+        return re.compile(rf"\b(?:{verbs})\b" if verbs else r"(?!)", re.IGNORECASE)
 
     @cached_property
     def cause(self) -> re.Pattern[str]:

@@ -117,6 +117,7 @@ class Slot:
     speaker_head: tuple[str, ...] = ()  # quote: the speaker's noun and its modifier as written ("fire", "chief")
     speaker_text: str = ""  # quote: whose words, as asked ("the premier of nova scotia")
     subject: str = ""  # define: what is asked about, as written ("the fenwick arms")
+    offered: str = ""  # a yes/no question's value to check, as written ("three", "monday, may 12")
 
 
 @dataclass(frozen=True, slots=True)
@@ -848,9 +849,38 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
             return Slot(SlotKind.NAME)
         if _SAY.search(q, opener_at):  # "did the sheriff say …", not "they said …, is that true"
             return _quote_slot(SlotKind.QUOTE, q, lex)
+        checked = _checked_value(q, lex)
+        if checked is not None:
+            return checked
     if kind is SlotKind.QUOTE:
         return _quote_slot(kind, q, lex)
     return Slot(kind)
+
+
+def _checked_value(q: str, lex: Lexicon) -> Slot | None:
+    """A yes/no question offering a figure or a day ("were three parents arrested?", "was it
+    on Monday, May 12?") is answered by the figure or day the sources give: it asks for one."""
+    facts = lex.facts
+    for c in facts.counts(q):
+        if c.noun and not c.aggregate:
+            rest = q[q.find(c.text) + len(c.text) :]
+            nouns, verbs, focus = _count_focus(rest, lex)
+            noun_terms = tuple(t for n in nouns for t in lex.tokenizer.tokens(n))
+            return Slot(SlotKind.COUNT, focus, nouns=nouns, verbs=verbs, noun_terms=noun_terms, offered=c.text)
+    # The day is checked only when it is what the question says of the event ("did it happen
+    # on Monday?", "was it on the 12th?"), not when it says which day it asks about.
+    ends = [m.end() for p in (lex.occurrence, _WAS_IT) for m in p.finditer(q)]
+    for d in facts.dates(q):
+        at = q.find(d.text.lower())
+        if (d.days or d.weekday is not None or d.hours) and any(0 <= at - e <= OFFERED_REACH for e in ends):
+            return Slot(SlotKind.DATE, time=bool(d.hours), offered=d.text)
+    return None
+
+
+OFFERED_REACH = 12  # characters from "happened" / "was it" to the day it offers ("on the 12th")
+
+
+_WAS_IT = re.compile(r"\b(?:was|is) (?:it|this|that)\b")
 
 
 def _passive(subject: str, lex: Lexicon) -> bool:

@@ -30,7 +30,7 @@ from index.bm25 import BM25Index
 from index.lexicon import Derived, Lexicon
 from index.models import Passage
 from index.passages import split_passages
-from index.text import sentence_spans
+from index.text import QUOTATION, sentence_spans
 from index.tokenize import words
 from index.values import PlaceKind
 from index.values_ages import ages
@@ -84,12 +84,6 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _BABY = re.compile(r"\bbab(?:y|ies)\b", re.IGNORECASE)  # "the baby": an age, without a figure
-# Someone's words in quotation marks; a straight quote opens only before a word and closes
-# only after one, so the gap between two quoted letters ("ue" and "n") is no quotation.
-_QUOTATION = re.compile(
-    r"\u201c[^\u201d]{12,}\u201d|\u201c[^\u201d]{20,}$"
-    r"|(?<![\w\"])\"(?=\S)[^\"]{12,}(?<=\S)\"(?!\w)|(?<![\w\"])\"(?=\S)[^\"]{20,}$"
-)
 _CONTACT = re.compile(
     r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b1-\d{3}-\d{3}-\d{4}\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b"
     r"|\bhttps?://\S+|\bwww\.\S+"
@@ -207,7 +201,7 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
         flags |= Fact.PLACE
     if facts.names(sentence):
         flags |= Fact.NAME
-    if _QUOTATION.search(sentence):
+    if QUOTATION.search(sentence):
         flags |= Fact.QUOTE
     elif lexicon.speech.search(sentence):
         flags |= Fact.SPEECH

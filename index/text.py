@@ -15,6 +15,12 @@ _ABBREV = re.compile(
     re.I,
 )
 _LINE = re.compile(r"[^\r\n]+")
+# Someone's words in quotation marks; a straight quote opens only before a word and closes
+# only after one, so the gap between two quoted letters ("ue" and "n") is no quotation.
+QUOTATION = re.compile(
+    r"\u201c[^\u201d]{12,}\u201d|\u201c[^\u201d]{20,}$"
+    r"|(?<![\w\"])\"(?=\S)[^\"]{12,}(?<=\S)\"(?!\w)|(?<![\w\"])\"(?=\S)[^\"]{20,}$"
+)
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

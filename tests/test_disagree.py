@@ -298,6 +298,19 @@ def test_a_claim_holds_when_a_source_drops_a_modifier_of_its_noun_or_the_scene()
     assert (note.facet, [v.sources for v in note.values]) == ("claim", [("c",), ("d",)])
 
 
+def test_a_figure_offered_to_check_is_compared_with_the_sources_figures() -> None:
+    texts = {
+        "a": "Three parents were arrested by local police outside the school.",
+        "b": "One person was arrested for mischief. Posts saying three parents were arrested are wrong.",
+        "c": "The school stayed open all week.",
+        "d": "A vigil was held on Thursday.",
+        "e": "The officers drove a grey SUV.",
+    }
+    (note,) = engine_over(texts).answer("Is it true that three parents were arrested?").disagreements
+    assert note.facet == "count"
+    assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
+
+
 def test_a_verb_and_its_object_are_no_compound() -> None:
     """ "to stop enforcement": a source naming "enforcement" has not said "stop"."""
     texts = {

@@ -356,6 +356,12 @@ def test_sentences_keep_abbreviations() -> None:
         ("what does ernesto do for a living", "job"),
         ("which groups are helping immigrant families", "group"),
         ("who even runs the fest? like which company", "group"),
+        ("Is it true that three parents were arrested outside the school?", "count"),
+        ("my cousin said like 100 ppl were on the picket line, is that right?", "count"),
+        ("Did the detention take place on Monday, May 12?", "date"),
+        ("did it all start at 6am?", "date"),
+        ("did anyone get arrested at the protest last tuesday or was it chill", "claim"),
+        ("did ice arrest anyone on eureka street in may 2025", "claim"),
     ],
 )
 def test_question_slot(question: str, kind: str | None) -> None:
@@ -368,6 +374,12 @@ def test_count_focus_keeps_noun_and_verb() -> None:
     assert q.slot is not None
     assert q.slot.focus == ("people", "arrested") and q.slot.nouns == ("people",) and q.slot.verbs == ("arrest",)
     assert q.places == ("Worcester",)
+
+
+def test_a_figure_offered_to_check_is_the_count_asked_for() -> None:
+    q = ENGINE.parse("Is it true that three parents were arrested outside the school?")
+    assert q.slot is not None
+    assert (q.slot.nouns, q.slot.verbs, q.slot.offered) == (("parents",), ("arrest",), "three")
 
 
 def test_local_places_come_from_the_corpus_profile() -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from index.query import ParsedQuestion, SlotKind, asks_kind
+from index.query import AnchorKind, ParsedQuestion, SlotKind, asks_kind
 from index.search import Fact, SearchIndex, Sentence
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ _SLOT_FACTS: dict[SlotKind, tuple[Fact, Fact]] = {
 # "How long": a length of time states it; a date ("since 2019") in part.
 _HOW_LONG = (Fact.LENGTH, Fact.CALENDAR)
 PARTIAL = 0.4  # credit for a sentence that states the answer in part
+NAMED = 0.7  # "how is X spelled": a sentence naming X shows how; one about the spelling says so
 
 
 def rank(
@@ -259,6 +260,14 @@ def _value_grades(
         return [asserts(s.facts) for s in sents]
     if q.slot.kind is SlotKind.PERSON and define is None:
         return _person_grades(text, sents, grades, q, lexicon)
+    if q.slot.kind is SlotKind.NAME:
+        # "How is Szymanski spelled?": every sentence naming her shows a source's spelling.
+        named = {
+            index.term_id[t] for a in q.anchors if a.kind is AnchorKind.NAME for t in a.terms if t in index.term_id
+        }
+        return (
+            [max(g, NAMED) if named & s.terms else g for s, g in zip(sents, grades, strict=True)] if named else grades
+        )
     return grades
 
 

@@ -118,6 +118,8 @@ class Language:
     subordinators: frozenset[str]
     setting_prepositions: frozenset[str]
     occurrence_verbs: tuple[str, ...]
+    speech_question_words: tuple[str, ...]
+    claim_tails: tuple[str, ...]
     nominal_suffixes: tuple[str, ...]
     hearsay_subjects: frozenset[str]
     hearsay_verbs: frozenset[str]
@@ -168,6 +170,8 @@ class Language:
             subordinators=frozenset(str(w) for w in english.get("subordinators") or ()),
             setting_prepositions=frozenset(str(w) for w in english.get("setting_prepositions") or ()),
             occurrence_verbs=tuple(str(w).lower() for w in english.get("occurrence_verbs") or ()),
+            speech_question_words=tuple(str(w).lower() for w in english.get("speech_question_words") or ()),
+            claim_tails=tuple(str(w).lower() for w in english.get("claim_tails") or ()),
             nominal_suffixes=tuple(str(w).lower() for w in english.get("nominal_suffixes") or ()),
             hearsay_subjects=frozenset(str(w) for w in (english.get("hearsay") or {}).get("subjects") or ()),
             hearsay_verbs=frozenset(str(w) for w in (english.get("hearsay") or {}).get("verbs") or ()),
@@ -364,6 +368,23 @@ class Lexicon:
         """A sentence about the text itself ("We'll walk you through …", "keep reading")."""
         cues = "|".join(re.escape(c) for c in sorted(self.language.signpost_cues, key=len, reverse=True))
         return re.compile(rf"(?<![\w'’])(?:{cues})(?![\w'’])" if cues else r"(?!)", re.IGNORECASE)
+
+    @cached_property
+    def asks_speech(self) -> re.Pattern[str]:
+        """A question word asking for someone's words ("say", "shout", "statement")."""
+        cues = "|".join(re.escape(w) for w in sorted(self.language.speech_question_words, key=len, reverse=True))
+        return re.compile(rf"\b(?:{cues})\b" if cues else r"(?!)")
+
+    @cached_property
+    def claim_tail(self) -> re.Pattern[str]:
+        """A message ending by asking whether what it says is so ("…, legit or nah?", "…, that right?")."""
+        tails = "|".join(re.escape(w) for w in sorted(self.language.claim_tails, key=len, reverse=True))
+        return re.compile(
+            rf"(?P<sep>^|[,;:.!?-]|\s)\s*(?:(?:is|was)\s+)?(?:(?:that|it|this)\s+)?(?:{tails})"
+            rf"\s*(?:or\s+(?:nah|naw|not|no|what)\b)?[\s?!.]*$"
+            if tails
+            else r"(?!)"
+        )
 
     @cached_property
     def occurrence(self) -> re.Pattern[str]:

@@ -184,10 +184,6 @@ _WHO = re.compile(r"\bwho(?:m|se)?\b")
 # "the block where the family lived": a question word right after a noun phrase opens a
 # relative clause, not a question.
 _RELATIVE = re.compile(r"\b(?:the|a|an|this|that|these|those|his|her|their|its)\s+[a-z'-]+\s+$")
-_SAY = re.compile(
-    r"\b(?:say|said|says|saying|statement|statements|quote|quoted|stated|tell|told|words|message"
-    r"|warn|warned|warning|urge|urged|announce|announced)\b"
-)
 _WHY = re.compile(r"\b(?:why|what (?:caused|prompted|led to|sparked|triggered)|reason|how come)\b")
 _HOW = re.compile(r"\bhow\b(?! (?:many|much|long|old|come)\b)")
 _CONTACT = re.compile(
@@ -370,6 +366,22 @@ def _hearsay(text: str, lang: Language) -> bool:
     return any(w in lang.hearsay_verbs for w in ws[1 : 1 + HEARSAY_REACH])
 
 
+def _hearsay_lead(text: str, lang: Language) -> int:
+    """Where the report of what others say ends before what they say ("my cousin said |
+    100 people were there", "heard | they maced people"); 0 when the message opens otherwise."""
+    ms = list(_HEARSAY_WORD.finditer(text))
+    opening = _OPENING.match(text)
+    skip = opening.end() if opening else 0
+    ms = [m for m in ms if m.start() >= skip][: HEARSAY_REACH + 1]
+    if not ms:
+        return 0
+    if ms[0].group() in lang.hearsay_verbs:
+        return ms[0].end()
+    if ms[0].group() not in lang.hearsay_subjects:
+        return 0
+    return next((m.end() for m in ms[1:] if m.group() in lang.hearsay_verbs), 0)
+
+
 _OR = re.compile(r"\s+or\s+")
 _ARTICLES = frozenset({"a", "an", "the"})
 MAX_ALTERNATIVE_WORDS = 2  # "eureka street or eureka terrace"
@@ -477,7 +489,7 @@ def _parse_part(text: str, ctx: _Context) -> ParsedQuestion:
     corrected = _rewrite(text, ws, qwords)
     # The slot is read without greetings and chat words: "hey so what is X" asks what X is.
     core = _rewrite(text, ws, [replace(q, word="") if q.role is Role.FILLER else q for q in qwords])
-    slot = _slot(" ".join(normalize(core).split()), lex)
+    slot = _checked_claim(" ".join(normalize(corrected).split()), lex) or _slot(" ".join(normalize(core).split()), lex)
     language = _language(qwords, ctx)
     terms, weights, unknown = _terms(corrected, qwords, ctx, slot)
     places = _places(corrected, lex)
@@ -580,6 +592,9 @@ def _correct(word: str, capitalized: bool, ctx: _Context) -> str | None:
     zipf = freq.zipf(word)
     if zipf >= COMMON_ZIPF:
         return None
+    base = ctx.lexicon.tokenizer.stem(word)
+    if zipf > 0 and base != word and freq.zipf(base) >= COMMON_ZIPF:
+        return None  # an English form of a common word ("maced", "rioted"), not a slip
     sound = jellyfish.metaphone(word)
     candidates: dict[str, tuple[int, bool]] = {}
     for choice, dist, _ in process.extract(
@@ -685,6 +700,10 @@ def _terms(
     focus = set(tok.tokens(exists["noun"])) - {t for w in type_words for t in tok.tokens(w)} if exists else set()
     phrases = ctx.lexicon.language.slot_phrases.get(slot.kind.value, ()) if slot else ()
     kind_spans = [m.span() for p in phrases for m in re.finditer(rf"\b{re.escape(p)}\b", normalize(corrected))]
+    tail = ctx.lexicon.claim_tail.search(normalize(corrected)) if slot is not None else None
+    if tail:
+        kind_spans.append(tail.span())  # ", that right?" asks; it is not what is asked about
+        kind_spans.append((0, _hearsay_lead(normalize(corrected), ctx.lexicon.language)))  # nor "my aunt said"
     for term, w in tok.analyze(corrected):
         if slot is not None and slot.kind is SlotKind.COUNT and w.surface.isdigit() and not _YEAR.match(w.surface):
             continue
@@ -823,10 +842,10 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
             marks.append((opener_at, SlotKind.CLAIM))
             break
     what = _WHAT.search(q)
-    if what and _SAY.search(q, what.end()):
+    if what and lex.asks_speech.search(q, what.end()):
         marks.append((what.start(), SlotKind.QUOTE))
     if not marks:
-        if _SAY.search(q):
+        if lex.asks_speech.search(q):
             return _quote_slot(SlotKind.QUOTE, q, lex)
         if _SPELL.search(q):
             return Slot(SlotKind.NAME)
@@ -847,7 +866,7 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
     if kind is SlotKind.CLAIM:
         if _SPELL.search(q) and re.search(r"\bor\b", q):
             return Slot(SlotKind.NAME)
-        if _SAY.search(q, opener_at):  # "did the sheriff say …", not "they said …, is that true"
+        if lex.asks_speech.search(q, opener_at):  # "did the sheriff say …", not "they said …, is that true"
             return _quote_slot(SlotKind.QUOTE, q, lex)
         checked = _checked_value(q, lex)
         if checked is not None:
@@ -855,6 +874,15 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
     if kind is SlotKind.QUOTE:
         return _quote_slot(kind, q, lex)
     return Slot(kind)
+
+
+def _checked_claim(q: str, lex: Lexicon) -> Slot | None:
+    """ "heard they maced people on the steps, legit or nah?": whether what a message says is
+    so (a figure or a day it offers is what to check). Read with filler kept: "true", "nah"."""
+    tail = lex.claim_tail.search(q)
+    if not tail or _WH_WORD.match(_OPENING.sub("", q)):
+        return None  # "what happened, for real?" asks what happened
+    return _checked_value(q[: tail.start()], lex) or Slot(SlotKind.CLAIM)
 
 
 def _checked_value(q: str, lex: Lexicon) -> Slot | None:
@@ -880,6 +908,7 @@ def _checked_value(q: str, lex: Lexicon) -> Slot | None:
 OFFERED_REACH = 12  # characters from "happened" / "was it" to the day it offers ("on the 12th")
 
 
+_WH_WORD = re.compile(r"\W*(?:what|when|where|who|whom|whose|why|how|which)\b")
 _WAS_IT = re.compile(r"\b(?:was|is) (?:it|this|that)\b")
 
 

@@ -13,6 +13,7 @@ from articles import engine_over
 
 from index.engine import Engine
 from index.models import Answer, InvalidQuestion
+from index.rank import FEATURES, NAMED, features
 from index.search import Fact
 from index.store import load_index
 
@@ -95,6 +96,22 @@ async def test_a_doer_the_sources_do_not_name_is_read_as_what_they_do() -> None:
     question = "did the cops charge the trucker or nah"
     assert ("trucker", "truck") in engine.parse(question).corrections
     assert (await engine.ask(question)).answered
+
+
+def test_an_english_form_of_a_common_word_is_no_misspelling() -> None:
+    """ "maced" is "mace" + "d": not a slip for "faced", whatever the sources write."""
+    engine = engine_over({"a": "Protesters faced the police on the steps.", "b": "The rally ended at noon."})
+    assert engine.parse("did the cops mace ppl").corrections == ()
+    assert ("maced", "faced") not in engine.parse("heard the cops maced ppl, legit?").corrections
+    assert engine.parse("the cops hapend to be there").corrections  # a slip is still fixed
+
+
+def test_a_chat_check_asks_about_what_it_reports_not_the_report() -> None:
+    """ "my cousin said …, that right?": the claim is what to find; "said" and "right" are not."""
+    engine = engine_over(STRIKE)
+    q = engine.parse("my cousin said the fire chief hit the picket line, that right?")
+    assert q.slot is not None and q.slot.kind.value == "claim"
+    assert "say" not in q.terms and "right" not in q.terms and "chief" in q.terms
 
 
 @pytest.mark.parametrize(
@@ -360,3 +377,19 @@ def test_quoted_letters_are_no_ones_words() -> None:
     search = engine_over(texts).snapshot.view().search
     quoting = [bool(search.sentences(i)[0].facts & Fact.QUOTE) for i in range(3)]
     assert quoting == [False, True, True]
+
+
+def test_a_spelling_question_is_answered_by_the_passages_naming_the_person() -> None:
+    """Every passage naming the person shows how its source spells the name."""
+    texts = {
+        "a": "Councilmember Alena Szymansky spoke first at the council meeting.",
+        "b": "The council member who spoke last said the vote would be close.",
+    }
+    engine = engine_over(texts)
+    view = engine.snapshot.view()
+    q = engine.parse("is the council member Szymanski or Szymansky?")
+    found = {
+        view.search.passages[i].source_id: x[FEATURES.index("value")]
+        for i, x, _ in features(q, view.search, view.lexicon, engine.ranking)
+    }
+    assert found["a"] >= NAMED and found.get("b", 0.0) < NAMED

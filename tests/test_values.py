@@ -362,6 +362,11 @@ def test_sentences_keep_abbreviations() -> None:
         ("did it all start at 6am?", "date"),
         ("did anyone get arrested at the protest last tuesday or was it chill", "claim"),
         ("did ice arrest anyone on eureka street in may 2025", "claim"),
+        ("heard the cops maced ppl on the steps, legit or nah", "claim"),
+        ("ppl keep saying 50 ppl got arrested, true?", "count"),
+        ("what happened, for real?", None),
+        ("what did the woman yell at ice?", "quote"),
+        ("wat were ppl chanting in the videos", "quote"),
     ],
 )
 def test_question_slot(question: str, kind: str | None) -> None:

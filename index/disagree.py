@@ -606,6 +606,7 @@ def length_values(job: _Job) -> list[Found[LengthValue]]:
 
 _STRETCH_BREAK = re.compile(r"[,;:()\u2014]|\s[-\u2013]\s|\b(?P<relative>who|whom|whose|which)\b", re.IGNORECASE)
 _ANTECEDENT = re.compile(r"(?:\S+\s+){0,2}\S+[\s,]*$")
+_ASIDE = re.compile(r"\s*(?:\S+\s+){0,5}\S*\s*")  # a few words between commas: "at about 5:50 a.m."
 
 
 def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
@@ -619,8 +620,17 @@ def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
     if last is not None and last["relative"]:
         found = _ANTECEDENT.search(sentence, max(0, last.start() - STRETCH_REACH), last.start())
         stretch = found.group() if found else ""
+    asked = (*job.key, *job.generic)
     have = _named_terms(frozenset(job.lexicon.tokenizer.tokens(stretch)), job)
-    return any(t in have for t in (*job.key, *job.generic))
+    if not any(t in have for t in asked) and _ASIDE.fullmatch(stretch) and last is not None and not last["relative"]:
+        # "had called police earlier, at about 5:50 a.m., because …": read past the aside
+        before = list(_STRETCH_BREAK.finditer(sentence, begin, last.start()))
+        if before and before[-1]["relative"] is None:
+            inner = sentence[before[-1].end() : last.start()]
+            if _ASIDE.fullmatch(inner):
+                outer = sentence[begin : before[-1].start()]
+                have = _named_terms(frozenset(job.lexicon.tokenizer.tokens(outer)), job)
+    return any(t in have for t in asked)
 
 
 def _supposed(sentence: str, at: int, job: _Job) -> bool:
@@ -1282,7 +1292,7 @@ def compare_reasons(job: _Job) -> list[Disagreement]:
     found = [f for c in job.contexts for f in _reasons(c, job)]
     best = _best_per_source(found, lambda f: (round(f.relevance, 3),))
     items = [(sid, f.value) for sid, f in best.items()]
-    groups = group_values(items, lambda a, b: bool(a[0] & b[0]))
+    groups = group_values(items, lambda a, b: _same_reason(a[0], b[0]))
     if not is_conflict(groups):
         return []
     shown = []
@@ -1290,6 +1300,12 @@ def compare_reasons(job: _Job) -> list[Disagreement]:
         ids = _order_ids([s for s, _ in grp], job.tags)
         shown.append(Group(f'"{grp[0][1][1]}"', ids, evidence=_evidence(best, ids)))
     return [render(Facet.REASON, "Sources give different reasons", shown, job.tags)]
+
+
+def _same_reason(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two reasons agree when half the words of the shorter are in the other: "stopping trucks
+    from entering the plant" / "stopping trucks at the gate", not "a fight at the gate"."""
+    return 2 * len(a & b) >= min(len(a), len(b))
 
 
 def _reasons(c: Context, job: _Job) -> list[Found[tuple[frozenset[str], str]]]:

@@ -311,6 +311,23 @@ def test_a_figure_offered_to_check_is_compared_with_the_sources_figures() -> Non
     assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
 
 
+def test_reasons_agree_on_most_of_their_words_and_are_read_past_an_aside() -> None:
+    """ "stopping trucks at the gate" / "stopping trucks from entering the plant" are one reason;
+    "a fight at the gate" is another. "called police earlier, at about 5:50 a.m., because …"
+    gives the reason police were called."""
+    texts = {
+        "a": "Police were called at about 6 a.m. because picketers were stopping trucks at the gate.",
+        "b": "Security staff had called police earlier, at about 5:50 a.m., because picketers were "
+        "stopping trucks from entering the plant.",
+        "c": "Police were called after a fight broke out between strikers and security guards at the gate.",
+        "d": "The strike began in March.",
+        "e": "The union met on Friday.",
+    }
+    (note,) = engine_over(texts).answer("Why were police called to the plant?").disagreements
+    assert note.facet == "reason"
+    assert sorted(v.sources for v in note.values) == [("a", "b"), ("c",)]
+
+
 def test_a_verb_and_its_object_are_no_compound() -> None:
     """ "to stop enforcement": a source naming "enforcement" has not said "stop"."""
     texts = {

@@ -36,7 +36,9 @@ from index.query import MAX_QUESTION_CHARS, AnchorKind, ParsedQuestion, SlotKind
 from index.rank import Ranking, Scored, above_floor, diversify, rank
 from index.search import SearchIndex, analyze_source, derive
 from index.store import StoredIndex, load_index, read_version
+from index.text import split_sentences
 from index.tokenize import fold_accents
+from index.values_dates import dates_compatible
 
 log = logging.getLogger(__name__)
 
@@ -458,6 +460,9 @@ def _not_covered(q: ParsedQuestion, snap: View) -> str | None:
             near = _near(search, _passages_with_terms(search, s.terms))
             if not np.intersect1d(near, with_year).size:
                 return _years_message(search, [s], year)
+    ahead = _only_ahead(q, snap)
+    if ahead:
+        return f"The sources mention {ahead} only as a date still to come, so they can't say what happened then."
     weight = dict(q.weights)
     total = sum(weight.values()) or 1.0
     lost = sum(w for t, w in weight.items() if t not in search.term_id)
@@ -469,6 +474,35 @@ def _not_covered(q: ParsedQuestion, snap: View) -> str | None:
             else ("The sources don't cover this question.")
         )
     return None
+
+
+_ASKS_AHEAD = re.compile(r"\b(?:will|when (?:is|are)|what (?:day|date|time) (?:is|are)|going to|scheduled|due)\b")
+
+
+def _only_ahead(q: ParsedQuestion, snap: View) -> str | None:
+    """A day the question asks what happened on ("what sentence did he get on October 30?")
+    that every source mentioning it gives as still to come ("is scheduled to appear in court
+    on October 30"): the sources were written before it. The day as the question writes it."""
+    facts = snap.lexicon.facts
+    search = snap.search
+    if facts.future(q.text) or _ASKS_AHEAD.search(q.corrected.lower()):
+        return None
+    for asked in facts.dates(q.text):
+        if not asked.days:
+            continue
+        terms = [t for t in snap.lexicon.tokenizer.tokens(asked.text) if t in search.term_id]
+        said = [
+            sentence
+            for i in _passages_with_terms(search, terms).tolist()[:MAX_DATE_PASSAGES]
+            for sentence in split_sentences(search.passages[i].text)
+            if any(d.days and dates_compatible(d, asked) for d in facts.dates(sentence))
+        ]
+        if said and all(facts.future(sentence) for sentence in said):
+            return asked.text
+    return None
+
+
+MAX_DATE_PASSAGES = 50  # passages read for a day a question names (bounded work per question)
 
 
 def _passages_with_year(search: SearchIndex, year: int) -> np.ndarray:

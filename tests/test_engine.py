@@ -393,3 +393,16 @@ def test_a_spelling_question_is_answered_by_the_passages_naming_the_person() -> 
         for i, x, _ in features(q, view.search, view.lexicon, engine.ranking)
     }
     assert found["a"] >= NAMED and found.get("b", 0.0) < NAMED
+
+
+def test_a_day_the_sources_give_only_as_still_to_come_has_no_outcome_in_them() -> None:
+    texts = {
+        "a": "Police arrested Devin Haskett on October 21, 2025, outside City Hall.",
+        "b": "Haskett is scheduled to appear in municipal court on October 30, 2025.",
+        "c": "The council will take a final vote on the drone program on November 18.",
+    }
+    engine = engine_over(texts)
+    answer = engine.answer("What sentence did Haskett get in court on October 30?")
+    assert not answer.answered and "October 30" in answer.message and "still to come" in answer.message
+    assert engine.answer("When is Haskett due in court?").answered
+    assert engine.answer("Who was arrested on October 21?").answered

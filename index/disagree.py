@@ -1196,7 +1196,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
         if text.endswith("?"):
             # An FAQ question that states the claim, answered "Yes"/"No" by the next sentence.
             nxt = by_passage.get((c.passage, c.position + 1))
-            if nxt and _covers(c.terms, job, required, nouns):
+            if nxt and _covers(c.terms, job, required, nouns, c.text):
                 m = re.match(r"\s*(yes|no)\b", nxt.text, re.I)
                 if m:
                     pol = 1 if m.group(1).lower() == "yes" else -1
@@ -1204,7 +1204,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
             continue
         for clause in facts.clauses(text):
             terms = set(tok.tokens(clause))
-            if not _covers(terms, job, required, nouns):
+            if not _covers(terms, job, required, nouns, clause):
                 continue
             # Answer what is asked: "can X …?" by a clause about ability, "did X …?" by what happened.
             if asks_ability != facts.about_ability(clause) or (not asks_ability and facts.hypothetical(clause)):
@@ -1229,19 +1229,36 @@ def _covers(
     job: _Job,
     required: Sequence[str],
     noun_compounds: Sequence[tuple[str, ...]] = (),
+    text: str = "",
 ) -> bool:
     """Every specific term, and every generic one but at most one when there are many, or
     when two specific ones already place the clause ("no charges against the driver" for
     "was the truck driver charged", where "truck" is in most passages)."""
     # A modifier may go unsaid when its noun is there ("the officers" for "the immigration
-    # officers"); so may the scene, when the claim keeps two terms of its own.
-    loose = {m for *mods, head in noun_compounds if head in terms for m in mods}
-    if len([t for t in job.key if t not in job.setting]) >= MIN_CLAIM_TERMS:
+    # officers", not "the police officers"); so may the scene, when the claim keeps two terms
+    # of its own and the clause sets no scene of its own ("at the courthouse").
+    loose = {m for *mods, head in noun_compounds if head in terms and _bare(head, text, job) for m in mods}
+    own_scene = any(w.surface in job.lexicon.language.setting_prepositions for w in words(text))
+    if len([t for t in job.key if t not in job.setting]) >= MIN_CLAIM_TERMS and not own_scene:
         loose |= job.setting
     if not all(t in terms or t in loose for t in job.key):
         return False
     missing = [t for t in job.generic if t not in terms and t not in loose]
     return len(missing) == 0 or (len(missing) <= 1 and (len(required) >= 4 or len(job.key) >= 2))
+
+
+def _bare(head: str, text: str, job: _Job) -> bool:
+    """The clause names the noun with no other modifier before it ("the officers", not "the
+    police officers")."""
+    tok = job.lexicon.tokenizer
+    asked = {*job.key, *job.generic}
+    ws = [w.surface for w in words(text)]
+    for i, w in enumerate(ws):
+        if head in tok.tokens(w):
+            before = tok.tokens(ws[i - 1]) if i else []
+            if not before or set(before) <= asked:
+                return True
+    return False
 
 
 def compare_claims(job: _Job) -> list[Disagreement]:
@@ -1303,9 +1320,10 @@ def compare_reasons(job: _Job) -> list[Disagreement]:
 
 
 def _same_reason(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Two reasons agree when half the words of the shorter are in the other: "stopping trucks
-    from entering the plant" / "stopping trucks at the gate", not "a fight at the gate"."""
-    return 2 * len(a & b) >= min(len(a), len(b))
+    """Two reasons agree when more than half the words of the shorter are in the other:
+    "stopping trucks from entering the plant" / "stopping trucks at the gate", not "a fight
+    at the gate"."""
+    return bool(a and b) and 2 * len(a & b) > min(len(a), len(b))
 
 
 def _reasons(c: Context, job: _Job) -> list[Found[tuple[frozenset[str], str]]]:

@@ -477,6 +477,8 @@ def _not_covered(q: ParsedQuestion, snap: View) -> str | None:
 
 
 _ASKS_AHEAD = re.compile(r"\b(?:will|when (?:is|are)|what (?:day|date|time) (?:is|are)|going to|scheduled|due)\b")
+_ASKS_PAST = re.compile(r"\b(?:did|was|were|had|got)\b")  # "what sentence did he get …"
+_CLAUSE_JOIN = re.compile(r";|,?\s+(?:and|but)\s+")
 
 
 def _only_ahead(q: ParsedQuestion, snap: View) -> str | None:
@@ -485,19 +487,22 @@ def _only_ahead(q: ParsedQuestion, snap: View) -> str | None:
     on October 30"): the sources were written before it. The day as the question writes it."""
     facts = snap.lexicon.facts
     search = snap.search
-    if facts.future(q.text) or _ASKS_AHEAD.search(q.corrected.lower()):
-        return None
+    low = q.corrected.lower()
+    if facts.future(q.text) or _ASKS_AHEAD.search(low) or not _ASKS_PAST.search(low):
+        return None  # "is the hearing on October 30?" asks about what is to come
     for asked in facts.dates(q.text):
         if not asked.days:
             continue
         terms = [t for t in snap.lexicon.tokenizer.tokens(asked.text) if t in search.term_id]
         said = [
-            sentence
+            part
             for i in _passages_with_terms(search, terms).tolist()[:MAX_DATE_PASSAGES]
             for sentence in split_sentences(search.passages[i].text)
-            if any(d.days and dates_compatible(d, asked) for d in facts.dates(sentence))
+            for part in _CLAUSE_JOIN.split(sentence)
+            if any(d.days and dates_compatible(d, asked) for d in facts.dates(part))
         ]
-        if said and all(facts.future(sentence) for sentence in said):
+        # each clause naming the day: "marched on May 8, and will meet again" reports May 8
+        if said and all(facts.future(part) for part in said):
             return asked.text
     return None
 

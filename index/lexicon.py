@@ -380,8 +380,8 @@ class Lexicon:
         """A message ending by asking whether what it says is so ("…, legit or nah?", "…, that right?")."""
         tails = "|".join(re.escape(w) for w in sorted(self.language.claim_tails, key=len, reverse=True))
         return re.compile(
-            rf"(?P<sep>^|[,;:.!?-]|\s)\s*(?:(?:is|was)\s+)?(?:(?:that|it|this)\s+)?(?:{tails})"
-            rf"\s*(?:or\s+(?:nah|naw|not|no|what)\b)?[\s?!.]*$"
+            rf"(?P<sep>^|[,;:.!?-]|\s)\s*(?P<pron>(?:(?:is|was)\s+)?(?:that|it|this)\s+)?(?:{tails})"
+            rf"\s*(?P<alt>or\s+(?:nah|naw|not|no|what)\b)?[\s?!.]*$"
             if tails
             else r"(?!)"
         )

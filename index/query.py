@@ -334,7 +334,8 @@ def parse(question: str, lexicon: Lexicon, index: SearchIndex) -> ParsedQuestion
     ctx = _Context(lexicon, index)
     text = " ".join(straighten(question).split())
     whole = _parse_part(text, ctx)
-    pieces = _split_parts(text)
+    # The same question asked twice is one; a message of many is read for its first few.
+    pieces = list({normalize(p): p for p in _split_parts(text)}.values())[:MAX_PARTS]
     if len(pieces) < 2:
         return whole
     parts = [_parse_part(p, ctx) for p in pieces]
@@ -354,6 +355,8 @@ def parse(question: str, lexicon: Lexicon, index: SearchIndex) -> ParsedQuestion
     return replace(whole, parts=tuple(parts))
 
 
+MAX_PARTS = 6  # questions of one message answered part by part
+
 _HEARSAY_WORD = re.compile(r"[a-z']+")
 HEARSAY_REACH = 4  # words between the subject of a hearsay clause and its verb
 
@@ -372,7 +375,10 @@ def _hearsay_lead(text: str, lang: Language) -> int:
     ms = list(_HEARSAY_WORD.finditer(text))
     opening = _OPENING.match(text)
     skip = opening.end() if opening else 0
-    ms = [m for m in ms if m.start() >= skip][: HEARSAY_REACH + 1]
+    ms = [m for m in ms if m.start() >= skip]
+    while ms and ms[0].group() in lang.filler:
+        ms = ms[1:]  # "hey, my cousin said …"
+    ms = ms[: HEARSAY_REACH + 1]
     if not ms:
         return 0
     if ms[0].group() in lang.hearsay_verbs:
@@ -489,7 +495,8 @@ def _parse_part(text: str, ctx: _Context) -> ParsedQuestion:
     corrected = _rewrite(text, ws, qwords)
     # The slot is read without greetings and chat words: "hey so what is X" asks what X is.
     core = _rewrite(text, ws, [replace(q, word="") if q.role is Role.FILLER else q for q in qwords])
-    slot = _checked_claim(" ".join(normalize(corrected).split()), lex) or _slot(" ".join(normalize(core).split()), lex)
+    flat, flat_core = " ".join(normalize(corrected).split()), " ".join(normalize(core).split())
+    slot = _checked_claim(flat, flat_core, lex, corrected) or _slot(flat_core, lex, corrected)
     language = _language(qwords, ctx)
     terms, weights, unknown = _terms(corrected, qwords, ctx, slot)
     places = _places(corrected, lex)
@@ -574,6 +581,9 @@ def _agent_base(word: str, ctx: _Context) -> str | None:
     return None
 
 
+_INFLECTIONS = frozenset({"s", "es", "d", "ed", "ing", "er", "ers"})  # "mace" + "d"; not "covers" + "ation"
+
+
 def _correct(word: str, capitalized: bool, ctx: _Context) -> str | None:
     """The word meant by a misspelled one, or None.
 
@@ -592,9 +602,12 @@ def _correct(word: str, capitalized: bool, ctx: _Context) -> str | None:
     zipf = freq.zipf(word)
     if zipf >= COMMON_ZIPF:
         return None
+    # An English form of a common word ("maced", "rioted") is taken only for a word that
+    # sounds the same ("planed" for "planned"), as a plausible English word is.
     base = ctx.lexicon.tokenizer.stem(word)
-    if zipf > 0 and base != word and freq.zipf(base) >= COMMON_ZIPF:
-        return None  # an English form of a common word ("maced", "rioted"), not a slip
+    inflected = (
+        zipf > 0 and word[len(base) :] in _INFLECTIONS and word.startswith(base) and freq.zipf(base) >= COMMON_ZIPF
+    )
     sound = jellyfish.metaphone(word)
     candidates: dict[str, tuple[int, bool]] = {}
     for choice, dist, _ in process.extract(
@@ -612,7 +625,7 @@ def _correct(word: str, capitalized: bool, ctx: _Context) -> str | None:
         same_sound = jellyfish.metaphone(cand) == sound
         if cand == word or (dist == 2 and not same_sound and cand[0] != word[0]):
             continue
-        if zipf >= FIX_TO_ENGLISH_MAX_ZIPF and not same_sound:
+        if (zipf >= FIX_TO_ENGLISH_MAX_ZIPF or inflected) and not same_sound:
             continue  # a plausible English word ("presser") is only taken for one that sounds the same
         cz = freq.zipf(cand)
         if cz - zipf < FIX_GAIN_ZIPF:
@@ -787,15 +800,16 @@ def asks_kind(heading: str, lex: Lexicon) -> SlotKind | None:
     return slot.kind if slot else None
 
 
-def _slot(q: str, lex: Lexicon) -> Slot | None:
-    """The kind of answer, read from the first question word or yes/no opener of a clause."""
-    slot = _slot_kind(q, lex)
+def _slot(q: str, lex: Lexicon, cased: str = "") -> Slot | None:
+    """The kind of answer, read from the first question word or yes/no opener of a clause
+    (``q`` lower-cased without filler; ``cased`` as written)."""
+    slot = _slot_kind(q, lex, cased)
     if (slot is None or slot.kind is SlotKind.DEFINE) and lex.facts.asks_money_what(q):
         return replace(slot or Slot(SlotKind.DEFINE), money=True)  # "what is her salary"
     return slot
 
 
-def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
+def _slot_kind(q: str, lex: Lexicon, cased: str = "") -> Slot | None:
     openers = lex.language.yes_no_openers
     marks: list[tuple[int, SlotKind]] = []
 
@@ -868,7 +882,7 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
             return Slot(SlotKind.NAME)
         if lex.asks_speech.search(q, opener_at):  # "did the sheriff say …", not "they said …, is that true"
             return _quote_slot(SlotKind.QUOTE, q, lex)
-        checked = _checked_value(q, lex)
+        checked = _checked_value(q, lex, cased)
         if checked is not None:
             return checked
     if kind is SlotKind.QUOTE:
@@ -876,36 +890,69 @@ def _slot_kind(q: str, lex: Lexicon) -> Slot | None:
     return Slot(kind)
 
 
-def _checked_claim(q: str, lex: Lexicon) -> Slot | None:
+def _checked_claim(flat: str, core: str, lex: Lexicon, cased: str) -> Slot | None:
     """ "heard they maced people on the steps, legit or nah?": whether what a message says is
-    so (a figure or a day it offers is what to check). Read with filler kept: "true", "nah"."""
-    tail = lex.claim_tail.search(q)
-    if not tail or _WH_WORD.match(_OPENING.sub("", q)):
+    so (a figure or a day it offers is what to check). The tail is read with filler kept
+    ("true", "nah"); the question word without it ("yo who got arrested, for real?" asks who)."""
+    tail = lex.claim_tail.search(flat)
+    if not tail or not _is_tail(tail):
+        return None
+    if _WH_WORD.match(_OPENING.sub("", core)):
         return None  # "what happened, for real?" asks what happened
-    return _checked_value(q[: tail.start()], lex) or Slot(SlotKind.CLAIM)
+    return _checked_value(flat[: tail.start()], lex, cased) or Slot(SlotKind.CLAIM)
 
 
-def _checked_value(q: str, lex: Lexicon) -> Slot | None:
-    """A yes/no question offering a figure or a day ("were three parents arrested?", "was it
-    on Monday, May 12?") is answered by the figure or day the sources give: it asks for one."""
+def _is_tail(tail: re.Match[str]) -> bool:
+    """ "…, accurate?" or "is that accurate?" asks whether it is so; "was the report accurate?"
+    asks about the report."""
+    return tail["sep"] != " " or bool(tail["pron"]) or bool(tail["alt"])
+
+
+def _checked_value(q: str, lex: Lexicon, cased: str = "") -> Slot | None:
+    """A yes/no question offering a figure or a day ("were three parents arrested?", "did it
+    happen on Monday, May 12?") is answered by the figure or day the sources give: it asks
+    for one. ``cased``: the question as written, for dates ("May 8" is no modal)."""
+    if _WH_WORD.match(_OPENING.sub("", q)):
+        return None  # "what happened on Monday, was it a strike?" asks what happened
     facts = lex.facts
     for c in facts.counts(q):
-        if c.noun and not c.aggregate:
+        if c.noun and not c.aggregate and _figure_counts(q, c.text, lex):
             rest = q[q.find(c.text) + len(c.text) :]
             nouns, verbs, focus = _count_focus(rest, lex)
             noun_terms = tuple(t for n in nouns for t in lex.tokenizer.tokens(n))
             return Slot(SlotKind.COUNT, focus, nouns=nouns, verbs=verbs, noun_terms=noun_terms, offered=c.text)
     # The day is checked only when it is what the question says of the event ("did it happen
-    # on Monday?", "was it on the 12th?"), not when it says which day it asks about.
-    ends = [m.end() for p in (lex.occurrence, _WAS_IT) for m in p.finditer(q)]
-    for d in facts.dates(q):
-        at = q.find(d.text.lower())
+    # on Monday?"), not when it says which day it asks about ("was anyone hurt when it
+    # happened on Monday?", "were people arrested on Monday?").
+    ends = [
+        m.end()
+        for p in (lex.occurrence, _WAS_IT)
+        for m in p.finditer(q)
+        if not _SUBORDINATE.search(q, max(0, m.start() - SUBORDINATE_REACH), m.start())
+    ]
+    low = q.lower()
+    for d in facts.dates(cased or q):
+        at = low.find(d.text.lower())
         if (d.days or d.weekday is not None or d.hours) and any(0 <= at - e <= OFFERED_REACH for e in ends):
-            return Slot(SlotKind.DATE, time=bool(d.hours), offered=d.text)
+            return Slot(SlotKind.DATE, time=bool(d.hours), offered=d.text.lower())
     return None
 
 
+def _figure_counts(q: str, figure: str, lex: Lexicon) -> bool:
+    """A figure after a noun names something ("Route 9", "Local 418", "Precinct 7"); one
+    after a function word, filler or a verb of saying counts ("were three parents",
+    "said like 100 people")."""
+    before = _HEARSAY_WORD.findall(q[: q.find(figure)])
+    if not before:
+        return True
+    lang = lex.language
+    w = before[-1]
+    return w in lang.stopwords or w in lang.filler or w in lang.hearsay_verbs or w in lang.speech_verbs
+
+
 OFFERED_REACH = 12  # characters from "happened" / "was it" to the day it offers ("on the 12th")
+SUBORDINATE_REACH = 12  # characters before "happened" in which "when it" makes it a side clause
+_SUBORDINATE = re.compile(r"\b(?:when|while|after|before|if|since|until|as|because)\b")
 
 
 _WH_WORD = re.compile(r"\W*(?:what|when|where|who|whom|whose|why|how|which)\b")

@@ -263,7 +263,11 @@ def _value_grades(
     if q.slot.kind is SlotKind.NAME:
         # "How is Szymanski spelled?": every sentence naming her shows a source's spelling.
         named = {
-            index.term_id[t] for a in q.anchors if a.kind is AnchorKind.NAME for t in a.terms if t in index.term_id
+            index.term_id[t]
+            for a in q.anchors
+            if a.kind is AnchorKind.NAME and a.text.lower() in index.proper and not a.text.isupper()
+            for t in a.terms
+            if t in index.term_id
         }
         return (
             [max(g, NAMED) if named & s.terms else g for s, g in zip(sents, grades, strict=True)] if named else grades

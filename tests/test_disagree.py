@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from articles import engine_over
 
-from index.disagree import GENERIC_SHARE, find_disagreements
+from index.disagree import GENERIC_SHARE, _same_reason, find_disagreements
 from index.engine import Engine
 from index.models import Disagreement, Quote, Source
 
@@ -326,6 +326,27 @@ def test_reasons_agree_on_most_of_their_words_and_are_read_past_an_aside() -> No
     (note,) = engine_over(texts).answer("Why were police called to the plant?").disagreements
     assert note.facet == "reason"
     assert sorted(v.sources for v in note.values) == [("a", "b"), ("c",)]
+
+
+def test_a_claim_is_not_let_off_a_scene_or_modifier_it_names_differently() -> None:
+    """ "at the courthouse" is not "outside City Hall"; "the police officers" are not "the
+    immigration officers": no yes/no note between them."""
+    texts = {
+        "a": "Officers used pepper spray on protesters at the courthouse, a witness said.",
+        "b": "Police said no pepper spray was used outside City Hall by officers.",
+        "c": "The police officers had a warrant.",
+        "d": "The immigration officers did not have a warrant.",
+        "e": "The council met on Tuesday.",
+    }
+    engine = engine_over(texts)
+    assert engine.answer("Did officers use pepper spray outside City Hall?").disagreements == ()
+    assert engine.answer("Did the immigration officers have a warrant?").disagreements == ()
+
+
+def test_reasons_sharing_one_word_of_two_are_different() -> None:
+    assert not _same_reason(frozenset({"fight", "gate"}), frozenset({"stop", "truck", "gate"}))
+    assert _same_reason(frozenset({"picket", "stop", "truck"}), frozenset({"gate", "picket", "stop", "truck"}))
+    assert not _same_reason(frozenset(), frozenset())
 
 
 def test_a_verb_and_its_object_are_no_compound() -> None:

@@ -13,6 +13,7 @@ from articles import engine_over
 
 from index.engine import Engine
 from index.models import Answer, InvalidQuestion
+from index.query import MAX_PARTS
 from index.rank import FEATURES, NAMED, features
 from index.search import Fact
 from index.store import load_index
@@ -104,6 +105,20 @@ def test_an_english_form_of_a_common_word_is_no_misspelling() -> None:
     assert engine.parse("did the cops mace ppl").corrections == ()
     assert ("maced", "faced") not in engine.parse("heard the cops maced ppl, legit?").corrections
     assert engine.parse("the cops hapend to be there").corrections  # a slip is still fixed
+    spoken = engine_over({"a": "They planned the conversation about an alternative."})
+    fixed = {w: spoken.parse(f"who {w} it").corrections for w in ("planed", "coversation", "alterative")}
+    assert fixed == {
+        "planed": (("planed", "planned"),),  # an English form, but it sounds like the word meant
+        "coversation": (("coversation", "conversation"),),  # no form of "covers"
+        "alterative": (("alterative", "alternative"),),
+    }
+
+
+def test_a_question_asked_twice_is_one_and_a_long_message_is_read_for_its_first_few() -> None:
+    engine = engine_over(STRIKE)
+    assert engine.parse("were 22 people arrested? " * 20).parts == ()
+    many = " ".join(f"who was at gate {n}?" for n in range(1, 12))
+    assert len(engine.parse(many).parts) == MAX_PARTS
 
 
 def test_a_chat_check_asks_about_what_it_reports_not_the_report() -> None:
@@ -406,3 +421,7 @@ def test_a_day_the_sources_give_only_as_still_to_come_has_no_outcome_in_them() -
     assert not answer.answered and "October 30" in answer.message and "still to come" in answer.message
     assert engine.answer("When is Haskett due in court?").answered
     assert engine.answer("Who was arrested on October 21?").answered
+    for asked_ahead in ("is the hearing on October 30?", "the hearing is on October 30, right?"):
+        assert engine.answer(asked_ahead).answered
+    reported = engine_over({"a": "On May 8, protesters marched downtown, and the group will meet again next week."})
+    assert reported.answer("what happened on May 8? did they march?").answered

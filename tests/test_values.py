@@ -366,7 +366,15 @@ def test_sentences_keep_abbreviations() -> None:
         ("ppl keep saying 50 ppl got arrested, true?", "count"),
         ("what happened, for real?", None),
         ("what did the woman yell at ice?", "quote"),
-        ("wat were ppl chanting in the videos", "quote"),
+        ("wat did ppl chant in the videos", "quote"),
+        ("what did the chanting crowd do?", None),
+        ("was route 9 closed?", "claim"),
+        ("did local 418 join the picket line?", "claim"),
+        ("yo who got arrested, for real?", "person"),
+        ("guys how many people were arrested fr", "count"),
+        ("did the protest happen on May 8?", "date"),
+        ("was anyone hurt when it happened on Monday?", "claim"),
+        ("was the city report accurate?", "claim"),
     ],
 )
 def test_question_slot(question: str, kind: str | None) -> None:

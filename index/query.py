@@ -712,11 +712,13 @@ def _terms(
     type_words = ctx.lexicon.language.slot_words.get(slot.kind.value, frozenset()) if slot else frozenset()
     focus = set(tok.tokens(exists["noun"])) - {t for w in type_words for t in tok.tokens(w)} if exists else set()
     phrases = ctx.lexicon.language.slot_phrases.get(slot.kind.value, ()) if slot else ()
-    kind_spans = [m.span() for p in phrases for m in re.finditer(rf"\b{re.escape(p)}\b", normalize(corrected))]
-    tail = ctx.lexicon.claim_tail.search(normalize(corrected)) if slot is not None else None
+    # spans are read on the words' own offsets: lower-cased in place ("İ" stays one character)
+    low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in straighten(corrected))
+    kind_spans = [m.span() for p in phrases for m in re.finditer(rf"\b{re.escape(p)}\b", low)]
+    tail = ctx.lexicon.claim_tail.search(low) if slot is not None else None
     if tail:
         kind_spans.append(tail.span())  # ", that right?" asks; it is not what is asked about
-        kind_spans.append((0, _hearsay_lead(normalize(corrected), ctx.lexicon.language)))  # nor "my aunt said"
+        kind_spans.append((0, _hearsay_lead(low, ctx.lexicon.language)))  # nor "my aunt said"
     for term, w in tok.analyze(corrected):
         if slot is not None and slot.kind is SlotKind.COUNT and w.surface.isdigit() and not _YEAR.match(w.surface):
             continue

@@ -127,6 +127,9 @@ def test_a_chat_check_asks_about_what_it_reports_not_the_report() -> None:
     q = engine.parse("my cousin said the fire chief hit the picket line, that right?")
     assert q.slot is not None and q.slot.kind.value == "claim"
     assert "say" not in q.terms and "right" not in q.terms and "chief" in q.terms
+    # a letter that lower-cases to two characters shifts nothing
+    dotted = engine.parse("İİİ my cousin said the fire chief hit the picket line, that right?")
+    assert "say" not in dotted.terms and "right" not in dotted.terms
 
 
 @pytest.mark.parametrize(

@@ -1187,6 +1187,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
     facts = job.facts
     asks_ability = bool(_MODAL_QUESTION.match(clean(job.q.corrected).lower()))
     nouns = _compounds(job, determined=True)
+    kinds = _kinds_asked(job)
     out: list[Found[tuple[int, str]]] = []
     by_passage: dict[tuple[int, int], Context] = {(c.passage, c.position): c for c in job.contexts}
     for c in job.contexts:
@@ -1204,6 +1205,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
             continue
         for clause in facts.clauses(text):
             terms = set(tok.tokens(clause))
+            terms |= {kind for kind, members in kinds if members & terms}  # "a girl was hurt": a child
             if not _covers(terms, job, required, nouns, clause):
                 continue
             # Answer what is asked: "can X …?" by a clause about ability, "did X …?" by what happened.
@@ -1219,6 +1221,22 @@ _ORIGIN = re.compile(r"\bwhere\b(?:\s+[\w'-]+){0,5}?\s+(?:originally\s+)?from\b|
 _ASKS_AHEAD = re.compile(r"\bwhen (?:is|are)\b|\bwhat (?:day|date|time) (?:is|are)\b")
 _CALENDAR_WORD = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
 _MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:legal|illegal|allowed|ok|okay))\b")
+
+
+def _kinds_asked(job: _Job) -> list[tuple[str, frozenset[str]]]:
+    """Question terms that name a kind of person ("a child", "anyone"), with the terms of the
+    nouns that are of that kind ("girl", "son"; any person)."""
+    tok = job.lexicon.tokenizer
+    rules = job.facts.rules
+    asked = {*job.key, *job.generic}
+    out = []
+    for kind_words, members in (
+        (rules.generic_child_nouns, rules.child_nouns),
+        (rules.generic_person_nouns, rules.person_nouns),
+    ):
+        member_terms = frozenset(t for w in members for t in tok.tokens(w))
+        out += [(t, member_terms) for w in kind_words for t in tok.tokens(w) if t in asked]
+    return list(dict.fromkeys(out))
 
 
 MIN_CLAIM_TERMS = 2  # terms a claim keeps besides its scene for the scene to be let off
@@ -1239,12 +1257,17 @@ def _covers(
     # of its own and the clause sets no scene of its own ("at the courthouse").
     loose = {m for *mods, head in noun_compounds if head in terms and _bare(head, text, job) for m in mods}
     own_scene = any(w.surface in job.lexicon.language.setting_prepositions for w in words(text))
-    if len([t for t in job.key if t not in job.setting]) >= MIN_CLAIM_TERMS and not own_scene:
-        loose |= job.setting
+    scene: set[str] = set()
+    if len([t for t in required if t not in job.setting]) >= MIN_CLAIM_TERMS and not own_scene:
+        scene = set(job.setting)
+        loose |= scene
     if not all(t in terms or t in loose for t in job.key):
         return False
     missing = [t for t in job.generic if t not in terms and t not in loose]
-    return len(missing) == 0 or (len(missing) <= 1 and (len(required) >= 4 or len(job.key) >= 2))
+    # a scene let off places nothing: a term may go missing only beside enough others
+    core = [t for t in required if t not in scene]
+    specific = [t for t in job.key if t not in scene]
+    return len(missing) == 0 or (len(missing) <= 1 and (len(core) >= 4 or len(specific) >= 2))
 
 
 def _bare(head: str, text: str, job: _Job) -> bool:

@@ -343,6 +343,22 @@ def test_a_claim_is_not_let_off_a_scene_or_modifier_it_names_differently() -> No
     assert engine.answer("Did the immigration officers have a warrant?").disagreements == ()
 
 
+def test_a_girl_hurt_answers_whether_a_child_was() -> None:
+    texts = {
+        "a": "A seven-year-old girl was injured in the crowd outside the school, parents said.",
+        "b": "Nobody was hurt outside the school, according to police.",
+        "c": "Children were sent home early on Thursday.",
+        "d": "The officers drove a grey SUV.",
+        "e": "The council met on Tuesday.",
+        "f": "The principal wrote to families.",
+        "g": "A candlelight vigil drew neighbours.",
+        "h": "The restaurant stayed closed.",
+    }
+    (note,) = engine_over(texts).answer("Was a child injured in the crowd outside the school?").disagreements
+    assert note.facet == "claim"
+    assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
+
+
 def test_reasons_sharing_one_word_of_two_are_different() -> None:
     assert not _same_reason(frozenset({"fight", "gate"}), frozenset({"stop", "truck", "gate"}))
     assert _same_reason(frozenset({"picket", "stop", "truck"}), frozenset({"gate", "picket", "stop", "truck"}))

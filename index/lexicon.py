@@ -294,6 +294,11 @@ class Derived:
         return cls(tuple(tuple(g) for g in raw.get("names", ())), tuple(raw.get("places", ())))
 
 
+def _alternation(words: Iterable[object]) -> str:
+    """A regex alternation of ``words``, longest first (so "take place" wins over "take")."""
+    return "|".join(re.escape(str(w)) for w in sorted(words, key=lambda w: len(str(w)), reverse=True))
+
+
 class Lexicon:
     """English + one corpus's profile + what was derived from its text: one object to pass on."""
 
@@ -351,34 +356,33 @@ class Lexicon:
     @cached_property
     def advice(self) -> re.Pattern[str]:
         """A sentence giving advice or a rule: "should", "avoid", "do not", an imperative list item."""
-        cues = "|".join(re.escape(c) for c in sorted(self.language.advice_cues, key=len, reverse=True))
+        cues = _alternation(self.language.advice_cues)
         return re.compile(rf"\b(?:{cues})\b", re.IGNORECASE)
 
     @cached_property
     def occupation(self) -> re.Pattern[str]:
         """A sentence saying what someone does or did ("a former police chief", "is a sheriff")."""
-        cues = "|".join(re.escape(c) for c in sorted(self.language.occupation_cues, key=len, reverse=True))
-        roles = sorted(self.language.facts.get("roles") or {}, key=len, reverse=True)
-        titles = "|".join(re.escape(str(t)) for t in roles)
+        cues = _alternation(self.language.occupation_cues)
+        titles = _alternation(self.language.facts.get("roles") or {})
         title = rf"|\b(?:is|was|as) an? (?:[\w-]+ ){{0,2}}(?:{titles})\b" if titles else ""
         return re.compile(rf"(?<![\w'’])(?:{cues})(?![\w'’]){title}" if cues else r"(?!)", re.IGNORECASE)
 
     @cached_property
     def signpost(self) -> re.Pattern[str]:
         """A sentence about the text itself ("We'll walk you through …", "keep reading")."""
-        cues = "|".join(re.escape(c) for c in sorted(self.language.signpost_cues, key=len, reverse=True))
+        cues = _alternation(self.language.signpost_cues)
         return re.compile(rf"(?<![\w'’])(?:{cues})(?![\w'’])" if cues else r"(?!)", re.IGNORECASE)
 
     @cached_property
     def asks_speech(self) -> re.Pattern[str]:
         """A question word asking for someone's words ("say", "shout", "statement")."""
-        cues = "|".join(re.escape(w) for w in sorted(self.language.speech_question_words, key=len, reverse=True))
+        cues = _alternation(self.language.speech_question_words)
         return re.compile(rf"\b(?:{cues})\b" if cues else r"(?!)")
 
     @cached_property
     def claim_tail(self) -> re.Pattern[str]:
         """A message ending by asking whether what it says is so ("…, legit or nah?", "…, that right?")."""
-        tails = "|".join(re.escape(w) for w in sorted(self.language.claim_tails, key=len, reverse=True))
+        tails = _alternation(self.language.claim_tails)
         return re.compile(
             rf"(?P<sep>^|[,;:.!?-]|\s)\s*(?P<pron>(?:(?:is|was)\s+)?(?:that|it|this)\s+)?(?:{tails})"
             rf"\s*(?P<alt>or\s+(?:nah|naw|not|no|what)\b)?[\s?!.]*$"
@@ -389,14 +393,14 @@ class Lexicon:
     @cached_property
     def occurrence(self) -> re.Pattern[str]:
         """A verb saying an event took place ("happened", "took place", "broke out")."""
-        verbs = "|".join(re.escape(v) for v in sorted(self.language.occurrence_verbs, key=len, reverse=True))
+        verbs = _alternation(self.language.occurrence_verbs)
         return re.compile(rf"\b(?:{verbs})\b" if verbs else r"(?!)", re.IGNORECASE)
 
     @cached_property
     def cause(self) -> re.Pattern[str]:
         """A sentence giving a reason: a cue word, or a purpose after a verb of coming
         ("arrived to maintain order", "were called in to separate …")."""
-        cues = "|".join(re.escape(c) for c in sorted(self.language.cause_cues, key=len, reverse=True))
+        cues = _alternation(self.language.cause_cues)
         motion = r"arrived|came|went|were called|was called|called in|sent|responded"
         return re.compile(rf"\b(?:{cues})\b|\b(?:{motion})\s+(?:in\s+)?to\s+\w+")
 

@@ -33,7 +33,7 @@ from index.models import (
     Summary,
 )
 from index.query import MAX_QUESTION_CHARS, AnchorKind, ParsedQuestion, SlotKind, parse
-from index.rank import Ranking, Scored, above_floor, diversify, rank
+from index.rank import Ranking, Scored, above_floor, diversify, needs_value, rank
 from index.search import SearchIndex, analyze_source, derive
 from index.store import StoredIndex, load_index, read_version
 from index.text import split_sentences
@@ -380,7 +380,9 @@ def answer(
     if not any(ranked):
         return _decline(snap, pq, next((r for r in reasons if r), "The sources don't cover this question."))
     want = k + offset + 1
-    picked = _interleave([diversify(s, search, ranking, want) for s in ranked if s], want)
+    picked = _interleave(
+        [diversify(s, search, ranking, want, needs_value(p)) for p, s in zip(parts, ranked, strict=True) if s], want
+    )
     page = picked[offset : offset + k]
     quotes = tuple(_quote(snap, s.passage, s.score) for s in page)
     disagreements: tuple = ()

@@ -111,6 +111,7 @@ _SLOT_FACTS: dict[SlotKind, tuple[Fact, Fact]] = {
 # "How long": a length of time states it; a date ("since 2019") in part.
 _HOW_LONG = (Fact.LENGTH, Fact.CALENDAR)
 PARTIAL = 0.4  # credit for a sentence that states the answer in part
+UNSTATED_SHARE = 0.3  # a further passage that does not state the value asked for ("when") counts this much
 NAMED = 0.7  # "how is X spelled": a sentence naming X shows how; one about the spelling says so
 
 
@@ -133,6 +134,11 @@ def rank(
     ]
     out.sort(key=lambda s: (-s.score, s.passage))
     return above_floor(out, ranking) if floor else out
+
+
+def needs_value(q: ParsedQuestion) -> bool:
+    """The question's answer is a value of its kind (when, where, how many …)."""
+    return q.slot is not None and q.slot.kind in _NEEDS_VALUE
 
 
 def above_floor(scored: Sequence[Scored], ranking: Ranking) -> list[Scored]:
@@ -349,7 +355,9 @@ def _focus_terms(q: ParsedQuestion, index: SearchIndex) -> list[str]:
     return []
 
 
-def diversify(scored: Sequence[Scored], index: SearchIndex, ranking: Ranking, want: int) -> list[Scored]:
+def diversify(
+    scored: Sequence[Scored], index: SearchIndex, ranking: Ranking, want: int, needs_value: bool = False
+) -> list[Scored]:
     """Each relevant source's best passage first, then the rest by discounted score.
 
     A source is shown only when its best passage is relevant in its own right (at least
@@ -382,7 +390,11 @@ def diversify(scored: Sequence[Scored], index: SearchIndex, ranking: Ranking, wa
     while rest and len(taken) < want:
         best = max(
             rest,
-            key=lambda s: s.score * ranking.same_source_decay ** count.get(index.passages[s.passage].source_id, 0),
+            key=lambda s: (
+                s.score
+                * ranking.same_source_decay ** count.get(index.passages[s.passage].source_id, 0)
+                * (1.0 if s.states or not needs_value else UNSTATED_SHARE)
+            ),
         )
         rest.remove(best)
         if take(best):

@@ -14,7 +14,7 @@ from articles import engine_over
 from index.engine import Engine
 from index.models import Answer, InvalidQuestion
 from index.query import MAX_PARTS
-from index.rank import FEATURES, NAMED, features
+from index.rank import FEATURES, NAMED, Scored, diversify, features
 from index.search import Fact
 from index.store import load_index
 
@@ -428,3 +428,31 @@ def test_a_day_the_sources_give_only_as_still_to_come_has_no_outcome_in_them() -
         assert engine.answer(asked_ahead).answered
     reported = engine_over({"a": "On May 8, protesters marched downtown, and the group will meet again next week."})
     assert reported.answer("what happened on May 8? did they march?").answered
+
+
+def test_a_further_passage_that_does_not_state_when_yields_to_one_that_does() -> None:
+    """For "when", a source's second passage is one that gives a date, though another scores
+    higher on the question's words."""
+    texts = {
+        "a": "ICE arrested a woman in Worcester on May 8, 2025. Agents drove her away in a grey van while "
+        "her daughter held the baby, and a crowd of neighbours filmed the scene from the sidewalk.\n\n"
+        "The Worcester arrest shocked residents, who filmed the arrest. Church leaders organised a vigil, "
+        "teachers talked with pupils, and a lawyer offered free advice to families at the library.\n\n"
+        "In July 2024 another incident shook the city. Shop owners closed early, the mayor asked for calm, "
+        "and council members promised a hearing on how federal agents work with local police.",
+        "b": "Police said the arrest in Worcester was lawful. The department released body camera footage, "
+        "and the chief told reporters that officers had only kept the street clear for ambulances.",
+    }
+    engine = engine_over(texts)
+    search = engine.snapshot.view().search
+    first, undated, dated = (i for i, p in enumerate(search.passages) if p.source_id == "a")
+    other = next(i for i, p in enumerate(search.passages) if p.source_id == "b")
+    scored = [
+        Scored(first, 0.9, 1.0, 0, True),
+        Scored(undated, 0.5, 1.0, 0, False),
+        Scored(other, 0.45, 1.0, 0, False),
+        Scored(dated, 0.3, 0.5, 0, True),
+    ]
+    ranking = engine.ranking
+    assert [s.passage for s in diversify(scored, search, ranking, 3, needs_value=True)] == [first, other, dated]
+    assert [s.passage for s in diversify(scored, search, ranking, 3)] == [first, other, undated]

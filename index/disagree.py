@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from index.models import Disagreement, DisagreementValue, Quote
-from index.query import Anchor, AnchorKind, ParsedQuestion, Role, Slot, SlotKind
+from index.query import Anchor, AnchorKind, ParsedQuestion, Role, Slot, SlotKind, is_participle
 from index.text import split_sentences
 from index.tokenize import Tokenizer, normalize, words
 from index.values import CountValue, NameMention, Place, PlaceKind, clean, counts_agree
@@ -505,6 +505,8 @@ def _compounds(job: _Job, determined: bool = False) -> tuple[tuple[str, ...], ..
     opened = not determined
     for w in job.q.words:
         terms = tok.tokens(w.word) if w.role is Role.CONTENT else []
+        if determined and is_participle(w.word, job.lexicon):
+            terms = []  # "a child hurt": the noun and what happened to it
         if len(terms) == 1 and terms[0] not in named and opened:
             runs[-1].append(terms[0])
         elif runs[-1]:
@@ -1234,7 +1236,7 @@ def _kinds_asked(job: _Job) -> list[tuple[str, frozenset[str]]]:
         (rules.generic_child_nouns, rules.child_nouns),
         (rules.generic_person_nouns, rules.person_nouns),
     ):
-        member_terms = frozenset(t for w in members for t in tok.tokens(w))
+        member_terms = frozenset(t for w in (*members, *rules.nobody_words) for t in tok.tokens(w))
         out += [(t, member_terms) for w in kind_words for t in tok.tokens(w) if t in asked]
     return list(dict.fromkeys(out))
 

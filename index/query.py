@@ -963,8 +963,12 @@ _WAS_IT = re.compile(r"\b(?:was|is) (?:it|this|that)\b")
 
 def _passive(subject: str, lex: Lexicon) -> bool:
     """ "who was [arrested at the scene]": a verb, not someone to define."""
-    first = next(iter(subject.split(maxsplit=1)), "")
-    return first.endswith("ed") or first in lex.language.irregular_verbs or first in lex.facts.rules.same_past_verbs
+    return is_participle(next(iter(subject.split(maxsplit=1)), ""), lex)
+
+
+def is_participle(word: str, lex: Lexicon) -> bool:
+    """A past form of a verb ("arrested", "hurt", "taken"): no noun."""
+    return word.endswith("ed") or word in lex.language.irregular_verbs or word in lex.facts.rules.same_past_verbs
 
 
 def _thing_slot(q: str, lex: Lexicon) -> Slot | None:

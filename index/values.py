@@ -70,6 +70,7 @@ class Rules:
     generic_person_nouns: frozenset[str]
     child_nouns: frozenset[str]
     generic_child_nouns: frozenset[str]
+    nobody_words: frozenset[str]
     gender_nouns: Mapping[str, frozenset[str]]
     officer_nouns: frozenset[str]
     negations: tuple[str, ...]
@@ -133,6 +134,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         generic_person_nouns=frozenset(_strs(raw.get("generic_person_nouns"))),
         child_nouns=frozenset(_strs(raw.get("child_nouns"))),
         generic_child_nouns=frozenset(_strs(raw.get("generic_child_nouns"))),
+        nobody_words=frozenset(_strs(raw.get("nobody_words"))),
         gender_nouns={str(k): frozenset(_strs(v)) for k, v in (raw.get("gender_nouns") or {}).items()},
         officer_nouns=frozenset(_strs(raw.get("officer_nouns"))),
         negations=_strs(raw.get("negations")),

@@ -359,6 +359,18 @@ def test_a_girl_hurt_answers_whether_a_child_was() -> None:
     assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
 
 
+def test_a_kind_of_person_is_stated_by_one_of_its_kind() -> None:
+    texts = {
+        "a": "A girl was hurt at the school gate.",
+        "b": "Nobody was hurt at the school gate.",
+        "c": "Children went home early.",
+        "d": "The officers drove a grey SUV.",
+        "e": "The council met on Tuesday.",
+    }
+    (note,) = engine_over(texts).answer("Was a child hurt?").disagreements
+    assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
+
+
 def test_reasons_sharing_one_word_of_two_are_different() -> None:
     assert not _same_reason(frozenset({"fight", "gate"}), frozenset({"stop", "truck", "gate"}))
     assert _same_reason(frozenset({"picket", "stop", "truck"}), frozenset({"gate", "picket", "stop", "truck"}))

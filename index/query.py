@@ -112,6 +112,7 @@ class Slot:
     noun_terms: tuple[str, ...] = ()  # count: the counted noun's search terms ("peopl")
     duration: bool = False  # "how long", "since when"
     time: bool = False  # the hour is asked ("what time", "morning or night"), not only the day
+    day: bool = False  # the day is asked ("on what date", "what day of the week"), not only the year
     money: bool = False  # count: an amount of money is asked ("how much does she make")
     speaker: tuple[str, ...] = ()  # quote: search terms of whose words are asked for
     speaker_head: tuple[str, ...] = ()  # quote: the speaker's noun and its modifier as written ("fire", "chief")
@@ -203,6 +204,7 @@ _TIME_ASKED = re.compile(
     r"\b(?:what time|which time|what hour|time of day|o'clock|morning|afternoon|evening|night"
     r"|a\.?m\b|p\.?m\b|\d+ ?[ap]m)"
 )
+_DAY_ASKED = re.compile(r"\b(?:what|which|exact) (?:date|day|weekday)\b|\bday of the week\b")
 _EITHER = re.compile(r"\b([a-z][a-z'-]{3,}) or ([a-z][a-z'-]{3,})\b")
 _OPENING = re.compile(r"^(?:(?:so|and|but|ok|okay|well|like|um|uh|also|wait)\s+)+")
 _SPELLING = re.compile(r"\bspell(?:ed|ing|t|s)?\b")
@@ -876,7 +878,9 @@ def _slot_kind(q: str, lex: Lexicon, cased: str = "") -> Slot | None:
         money = count.group().startswith("how much") and lex.facts.asks_money(count.group("rest"))
         return Slot(kind, focus, nouns=nouns, verbs=verbs, noun_terms=noun_terms, money=money)
     if kind is SlotKind.DATE:
-        return Slot(kind, duration=bool(_DURATION.search(q)), time=bool(_TIME_ASKED.search(q)))
+        return Slot(
+            kind, duration=bool(_DURATION.search(q)), time=bool(_TIME_ASKED.search(q)), day=bool(_DAY_ASKED.search(q))
+        )
     if kind is SlotKind.PERSON and _SPELL.search(q):
         return Slot(SlotKind.NAME)
     if kind is SlotKind.CLAIM:

@@ -76,6 +76,7 @@ class Fact(IntFlag):
     SIGNPOST = 131072  # the text talking about itself ("We'll walk you through the key events")
     OCCUPATION = 262144  # what someone does or did for a living ("a former police chief")
     ORGANIZATION = 524288  # an organization named ("the Chelsea Collaborative")
+    DAY = 1048576  # a day: of the month or of the week ("March 13", "on Thursday")
 
 
 # "asked Harrowgate to pause", "urged residents to stop": what someone wants done, not what was.
@@ -194,6 +195,8 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
             flags |= Fact.CALENDAR
         if any(d.hours for d in dates):
             flags |= Fact.TIME
+        if any(d.days or d.weekday is not None for d in dates):
+            flags |= Fact.DAY
         years = sorted({y for d in dates if d.year is not None for y in range(d.year, (d.end_year or d.year) + 1)})
     if _DIGIT_OR_NUMBER.search(sentence) and facts.counts(sentence):
         flags |= Fact.COUNT

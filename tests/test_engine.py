@@ -49,6 +49,20 @@ async def test_a_when_question_prefers_passages_that_give_a_date(engine: Engine)
     assert re.search(r"\b20\d\d\b", answer.quotes[0].text)
 
 
+def test_on_what_date_wants_a_day_not_only_a_year() -> None:
+    """A passage giving only the year answers "on what date" in part: the day comes first."""
+    engine = engine_over(
+        {
+            "a": "A picketer was hit by a van at the Garvey plant in 2011.",
+            "b": "Police said a picketer was hit on Thursday, March 13, at the Garvey plant gate on Dock Road.",
+        }
+    )
+    answer = engine.answer("On what date was the picketer at the Garvey plant hit?")
+    assert answer.slot == "date"
+    assert "March 13" in answer.quotes[0].text
+    assert "2011" in engine.answer("In what year was the picketer at the Garvey plant hit?").quotes[0].text
+
+
 @pytest.mark.parametrize(
     "question",
     [

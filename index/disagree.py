@@ -611,7 +611,7 @@ _ANTECEDENT = re.compile(r"(?:\S+\s+){0,2}\S+[\s,]*$")
 _ASIDE = re.compile(r"\s*(?:\S+\s+){0,5}\S*\s*")  # a few words between commas: "at about 5:50 a.m."
 
 
-def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
+def _said_of_subject(sentence: str, at: int, job: _Job, asked: Sequence[str] = ()) -> bool:
     """A value at ``at`` is the subject's when the stretch of words leading to it (from the
     last comma or dash) names it: "Foundry Lane was closed for three hours". In a relative
     clause it is its noun's: "the meeting, which was halted for an hour", but not "Denise,
@@ -622,7 +622,7 @@ def _said_of_subject(sentence: str, at: int, job: _Job) -> bool:
     if last is not None and last["relative"]:
         found = _ANTECEDENT.search(sentence, max(0, last.start() - STRETCH_REACH), last.start())
         stretch = found.group() if found else ""
-    asked = (*job.key, *job.generic)
+    asked = asked or (*job.key, *job.generic)
     have = _named_terms(frozenset(job.lexicon.tokenizer.tokens(stretch)), job)
     if not any(t in have for t in asked) and _ASIDE.fullmatch(stretch) and last is not None and not last["relative"]:
         # "had called police earlier, at about 5:50 a.m., because …": read past the aside
@@ -1357,18 +1357,35 @@ def _reasons(c: Context, job: _Job) -> list[Found[tuple[frozenset[str], str]]]:
         return []
     tok = job.lexicon.tokenizer
     asked = {*job.key, *job.generic}
+    acts = _acts(job)
     out = []
     for m in _PURPOSE.finditer(c.text):
         terms = frozenset(tok.tokens(m["what"]))
-        if terms and _said_of_subject(c.text, m.start(), job):
+        if terms and _said_of_subject(c.text, m.start(), job, acts):
             out.append(Found((terms, m.group()), c, rel))
     for cause in job.facts.causes(c.text):
-        if not _said_of_subject(c.text, cause.at, job) or _supposed(c.text, cause.at, job):
+        if not _said_of_subject(c.text, cause.at, job, acts) or _supposed(c.text, cause.at, job):
             continue  # "can only shut off water because of …" is a rule, not what happened
         terms = frozenset(t for t in tok.tokens(cause.what) if t not in asked and not t.isdigit())
         if len(terms) >= CAUSE_MIN_TERMS:
             out.append(Found((terms, cause.text), c, rel))
     return out
+
+
+def _acts(job: _Job) -> tuple[str, ...]:
+    """The question's terms but those naming who acted ("why did *the police* arrive"): a
+    reason is given for an act, so "police arrived to assist" does not say why the sheriff
+    wanted police told first. All its terms when it names nothing else, or when its verb is
+    one that names no act ("why did police *come*": "arrived to assist" answers it)."""
+    light = set(job.lexicon.language.light)
+    if any(w.word in light for w in job.q.words):
+        return (*job.key, *job.generic)
+    tok = job.lexicon.tokenizer
+    r = job.facts.rules
+    people = {t for w in (*r.person_nouns, *r.officer_nouns, *r.roles) for t in tok.tokens(w)}
+    people |= {t for a in job.q.anchors if a.kind is AnchorKind.NAME for t in a.terms}
+    acts = tuple(t for t in (*job.key, *job.generic) if t not in people)
+    return acts or (*job.key, *job.generic)
 
 
 _HANDLERS: dict[SlotKind, Callable[[_Job], list[Disagreement]]] = {

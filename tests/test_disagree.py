@@ -328,6 +328,22 @@ def test_reasons_agree_on_most_of_their_words_and_are_read_past_an_aside() -> No
     assert sorted(v.sources for v in note.values) == [("a", "b"), ("c",)]
 
 
+def test_a_reason_is_for_the_act_asked_about_not_for_what_its_actor_did_elsewhere() -> None:
+    """ "Why did the mayor want police told first" is not answered by why police arrived;
+    "why did police come" is (its verb names no act of its own)."""
+    texts = {
+        "a": "Local police arrived to assist the federal agents on Main Street.",
+        "b": "Police arrived to keep order as the crowd grew on Main Street.",
+        "c": "The mayor wants agents to notify local police before any operation in the city.",
+        "d": "The festival sold 20,000 tickets.",
+    }
+    engine = engine_over(texts)
+    assert engine.answer("Why did the mayor want agents to notify local police first?").disagreements == ()
+    (note,) = engine.answer("Why did police come to Main Street?").disagreements
+    assert note.facet == "reason"
+    assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
+
+
 def test_a_claim_is_not_let_off_a_scene_or_modifier_it_names_differently() -> None:
     """ "at the courthouse" is not "outside City Hall"; "the police officers" are not "the
     immigration officers": no yes/no note between them."""

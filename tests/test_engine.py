@@ -355,13 +355,26 @@ def test_an_faq_entry_asking_the_same_kind_of_question_answers_it() -> None:
     assert "Remain calm" in answer.quotes[0].text
 
 
-def test_a_text_announcing_what_follows_states_nothing() -> None:
-    """ "We'll walk you through … what the sheriff said" is no answer to what he said."""
-    texts = {
-        "a": "The situation is complex. We'll walk you through the key events and share what the sheriff said.",
-        "b": "The sheriff spoke to reporters on Friday. “Our duty is to protect everyone in this county,” he said.",
-    }
-    answer = ask_among_others(texts, "What did the sheriff say?")
+@pytest.mark.parametrize(
+    ("announcing", "answering", "question"),
+    [
+        (
+            "The situation is complex. We'll walk you through the key events and share what the sheriff said.",
+            "The sheriff spoke to reporters on Friday. “Our duty is to protect everyone in this county,” he said.",
+            "What did the sheriff say?",
+        ),
+        (
+            "Since the fire at the Dunmore mill, readers have sent us dozens of questions about why the mill fire "
+            "started and when the Dunmore mill will reopen. Some are about the law, some about the people involved.",
+            "The fire at the Dunmore mill started because a heater was left on overnight, investigators said.",
+            "Why did the fire at the Dunmore mill start?",
+        ),
+    ],
+)
+def test_a_text_announcing_what_follows_states_nothing(announcing: str, answering: str, question: str) -> None:
+    """ "We'll walk you through … what the sheriff said" is no answer to what he said; nor is
+    "readers have sent us questions about why the fire started" to why it did."""
+    answer = ask_among_others({"a": announcing, "b": answering}, question)
     assert answer.quotes[0].source_id == "b"
 
 

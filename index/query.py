@@ -168,7 +168,10 @@ _WH = (
 )
 _JOINED = re.compile(rf"[,\s]+\b(?:and also|and|also|plus|&)\s+(?=(?:{_WH})\b)", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_COUNT = re.compile(r"\bhow (?:many|much)\b(?P<rest>[^?.!]*)")
+_COUNT = re.compile(
+    r"\b(?:how (?:many|much)|(?:what|which) (?:percentage|percent|proportion|share|number) of"
+    r"|(?:the )?(?:total )?number of)\b(?P<rest>[^?.!]*)"
+)
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b")
 # "is he 38 or 41 years old": an age, offered two ways.
 _AGE_OFFERED = re.compile(r"\b\d{1,3}\s+or\s+\d{1,3}(?:\s+|-)(?:years?|yrs?)(?:\s+|-)old\b")
@@ -178,7 +181,8 @@ _WHEN = re.compile(
 )
 _WHERE = re.compile(
     r"\b(?:where|(?:which|what) (?:city|town|cities|towns|place|places|county|state|neighborhood|neighbourhood|"
-    r"street|road|gate|entrance|building|location|area|part of town))\b"
+    r"street|road|gate|entrance|building|location|area|part of town|room|floor|hall|park|intersection|corner|"
+    r"venue|apartment))\b"
 )
 _SPELL = re.compile(r"\b(?:spell(?:ed|ing|t)?|name)\b")
 _WHO = re.compile(r"\bwho(?:m|se)?\b")

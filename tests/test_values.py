@@ -375,6 +375,10 @@ def test_sentences_keep_abbreviations() -> None:
         ("did the protest happen on May 8?", "date"),
         ("was anyone hurt when it happened on Monday?", "claim"),
         ("was the city report accurate?", "claim"),
+        ("What did the principal write to families?", "quote"),
+        ("In which room of City Hall was the meeting held?", "place"),
+        ("what percentage of incidents happened in essex county", "count"),
+        ("total number of ppl detained across chelsea and lynn?", "count"),
     ],
 )
 def test_question_slot(question: str, kind: str | None) -> None:

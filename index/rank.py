@@ -71,7 +71,7 @@ class Ranking:
     relevance_floor: float = 0.02  # a passage must score this share of the best one
     source_floor: float = 0.45  # a further source's best passage must score this share of the best
     same_source_decay: float = 0.5  # each passage already taken from a source scales the next
-    duplicate_overlap: float = 0.7  # term-set overlap above which two passages are one
+    duplicate_overlap: float = 0.8  # term-set overlap above which two passages are one
     heading_share: float = 0.5  # a heading's terms count this much toward a sentence's coverage
     min_coverage: float = 0.3  # share of the question's weight one of the best passages must carry
     coverage_window: int = 10  # … one of this many

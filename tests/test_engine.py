@@ -483,3 +483,20 @@ def test_a_further_passage_that_does_not_state_when_yields_to_one_that_does() ->
     ranking = engine.ranking
     assert [s.passage for s in diversify(scored, search, ranking, 3, needs_value=True)] == [first, other, dated]
     assert [s.passage for s in diversify(scored, search, ranking, 3)] == [first, other, undated]
+
+
+def test_two_sources_telling_the_same_facts_are_both_quoted_and_a_copy_once() -> None:
+    """Most of a short report's words recur in another's account of the same facts; both
+    are what two sources say. A verbatim copy in a third source adds nothing."""
+    report = (
+        "Twenty-three people were treated by ambulance crews at the gate, and four of them were taken to "
+        "hospital. Nobody died."
+    )
+    texts = {
+        "a": report,
+        "b": "Crews treated people at the north gate for cuts and bruises; four were taken to hospital. Nobody died.",
+        "c": report,
+        "d": "The festival sold 20,000 tickets.",
+    }
+    quoted = [q.source_id for q in engine_over(texts).answer("did anyone die after the crush at the gate?").quotes]
+    assert "b" in quoted and len({"a", "c"} & set(quoted)) == 1

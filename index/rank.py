@@ -112,6 +112,7 @@ _SLOT_FACTS: dict[SlotKind, tuple[Fact, Fact]] = {
 # "How long": a length of time states it; a date ("since 2019") in part.
 _HOW_LONG = (Fact.LENGTH, Fact.CALENDAR)
 _WHAT_DAY = (Fact.DAY, Fact.CALENDAR)  # "on what date": a year alone answers in part
+_WHAT_TIME = (Fact.TIME, Fact.CALENDAR)  # "at what time": the day alone answers in part
 PARTIAL = 0.4  # credit for a sentence that states the answer in part
 UNSTATED_SHARE = 0.3  # a further passage that does not state the value asked for ("when") counts this much
 NAMED = 0.7  # "how is X spelled": a sentence naming X shows how; one about the spelling says so
@@ -175,6 +176,8 @@ def features(
     want = _SLOT_FACTS.get(q.slot.kind) if q.slot else None
     if q.slot is not None and q.slot.duration:
         want = _HOW_LONG
+    elif q.slot is not None and q.slot.time:
+        want = _WHAT_TIME
     elif q.slot is not None and q.slot.day:
         want = _WHAT_DAY
     focus = {index.term_id[t] for t in _focus_terms(q, index) if t in index.term_id}

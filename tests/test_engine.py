@@ -63,6 +63,18 @@ def test_on_what_date_wants_a_day_not_only_a_year() -> None:
     assert "2011" in engine.answer("In what year was the picketer at the Garvey plant hit?").quotes[0].text
 
 
+def test_at_what_time_wants_the_hour_not_only_the_day() -> None:
+    engine = engine_over(
+        {
+            "a": "A picketer was hit by a van at the Garvey plant on March 13.",
+            "b": "Police said a picketer was hit at about 6:15 a.m. at the Garvey plant gate on Dock Road.",
+        }
+    )
+    answer = engine.answer("At what time was the picketer at the Garvey plant hit?")
+    assert answer.slot == "date"
+    assert "6:15" in answer.quotes[0].text
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -49,30 +49,28 @@ async def test_a_when_question_prefers_passages_that_give_a_date(engine: Engine)
     assert re.search(r"\b20\d\d\b", answer.quotes[0].text)
 
 
-def test_on_what_date_wants_a_day_not_only_a_year() -> None:
-    """A passage giving only the year answers "on what date" in part: the day comes first."""
+@pytest.mark.parametrize(
+    ("coarse", "question", "wanted"),
+    [
+        ("in 2011", "On what date was the picketer at the Garvey plant hit?", "March 13"),
+        ("on March 13", "At what time was the picketer at the Garvey plant hit?", "6:15"),
+    ],
+)
+def test_a_when_question_wants_the_part_of_a_date_it_asks_for(coarse: str, question: str, wanted: str) -> None:
+    """A year alone answers "on what date" in part, a day alone "at what time": the passage
+    giving the day (the hour) comes first; "in what year" still takes the year."""
     engine = engine_over(
         {
-            "a": "A picketer was hit by a van at the Garvey plant in 2011.",
-            "b": "Police said a picketer was hit on Thursday, March 13, at the Garvey plant gate on Dock Road.",
+            "a": f"A picketer was hit by a van at the Garvey plant {coarse}.",
+            "b": "Police said a picketer was hit on Thursday, March 13, at about 6:15 a.m. at the Garvey plant gate "
+            "on Dock Road.",
         }
     )
-    answer = engine.answer("On what date was the picketer at the Garvey plant hit?")
+    answer = engine.answer(question)
     assert answer.slot == "date"
-    assert "March 13" in answer.quotes[0].text
-    assert "2011" in engine.answer("In what year was the picketer at the Garvey plant hit?").quotes[0].text
-
-
-def test_at_what_time_wants_the_hour_not_only_the_day() -> None:
-    engine = engine_over(
-        {
-            "a": "A picketer was hit by a van at the Garvey plant on March 13.",
-            "b": "Police said a picketer was hit at about 6:15 a.m. at the Garvey plant gate on Dock Road.",
-        }
-    )
-    answer = engine.answer("At what time was the picketer at the Garvey plant hit?")
-    assert answer.slot == "date"
-    assert "6:15" in answer.quotes[0].text
+    assert wanted in answer.quotes[0].text
+    if coarse == "in 2011":
+        assert "2011" in engine.answer("In what year was the picketer at the Garvey plant hit?").quotes[0].text
 
 
 @pytest.mark.parametrize(

@@ -78,3 +78,11 @@ def test_invisible_characters_do_not_split_a_word() -> None:
 
 def test_a_clock_time_written_as_one_word_is_its_figure() -> None:
     assert [w.surface for w in words("at 6am, not 10PM")] == ["at", "6", "am", "not", "10", "pm"]
+
+
+def test_a_post_and_a_report_abbreviating_words_meet_them() -> None:
+    """ "we held that road for like 5 hrs" is about hours; "tues" is Tuesday; "ppl" people."""
+    tok = default_tokenizer()
+    assert tok.tokens("held for 5 hrs") == tok.tokens("held for 5 hours")
+    assert tok.tokens("stopped tues") == tok.tokens("stopped Tuesday")
+    assert tok.tokens("ppl arrested") == tok.tokens("people arrested")

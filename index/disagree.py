@@ -1364,12 +1364,26 @@ def _reasons(c: Context, job: _Job) -> list[Found[tuple[frozenset[str], str]]]:
         if terms and _said_of_subject(c.text, m.start(), job, acts):
             out.append(Found((terms, m.group()), c, rel))
     for cause in job.facts.causes(c.text):
-        if not _said_of_subject(c.text, cause.at, job, acts) or _supposed(c.text, cause.at, job):
+        said = _said_of_subject(c.text, cause.at, job, acts) or _answers_asked_why(c, cause.at, job, acts)
+        if not said or _supposed(c.text, cause.at, job):
             continue  # "can only shut off water because of …" is a rule, not what happened
         terms = frozenset(t for t in tok.tokens(cause.what) if t not in asked and not t.isdigit())
         if len(terms) >= CAUSE_MIN_TERMS:
             out.append(Found((terms, cause.text), c, rel))
     return out
+
+
+def _answers_asked_why(c: Context, at: int, job: _Job, acts: Sequence[str]) -> bool:
+    """ "Why was the meeting stopped? Because someone pulled the fire alarm.": a sentence that
+    opens with its cause answers the question heading it (or asked just before it)."""
+    if c.text[:at].strip():
+        return False
+    asked = c.heading if c.heading.rstrip().endswith("?") else ""
+    if not asked and c.position:
+        asked = next((p.text for p in job.contexts if p.passage == c.passage and p.position == c.position - 1), "")
+    if not asked.rstrip().endswith("?"):
+        return False
+    return bool(set(job.lexicon.tokenizer.tokens(asked)) & set(acts))
 
 
 def _acts(job: _Job) -> tuple[str, ...]:

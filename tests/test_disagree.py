@@ -344,6 +344,19 @@ def test_a_reason_is_for_the_act_asked_about_not_for_what_its_actor_did_elsewher
     assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
 
 
+def test_an_faq_answer_opening_with_because_gives_the_reason_its_question_asks() -> None:
+    texts = {
+        "a": "Why was the meeting stopped?\nBecause someone pulled the fire alarm.",
+        "b": "The meeting was stopped after a water bottle was thrown at the council.",
+        "c": "The festival sold 20,000 tickets.",
+        "d": "Parents gathered on the front lawn for a vigil.",
+        "e": "The union voted on Friday.",
+    }
+    (note,) = engine_over(texts).answer("Why was the meeting stopped?").disagreements
+    assert note.facet == "reason"
+    assert sorted(v.sources for v in note.values) == [("a",), ("b",)]
+
+
 def test_a_claim_is_not_let_off_a_scene_or_modifier_it_names_differently() -> None:
     """ "at the courthouse" is not "outside City Hall"; "the police officers" are not "the
     immigration officers": no yes/no note between them."""

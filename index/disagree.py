@@ -1331,7 +1331,8 @@ def compare_reasons(job: _Job) -> list[Disagreement]:
     """Different reasons given for the same act: purposes ("arrived to assist" / "arrived to
     maintain order") or causes ("halted after a bottle was thrown" / "shut down because he
     didn't want to hear more") that share no word."""
-    found = [f for c in job.contexts for f in _reasons(c, job)]
+    acts = _acts(job)  # read once: every sentence is judged against the same act
+    found = [f for c in job.contexts for f in _reasons(c, job, acts)]
     best = _best_per_source(found, lambda f: (round(f.relevance, 3),))
     items = [(sid, f.value) for sid, f in best.items()]
     groups = group_values(items, lambda a, b: _same_reason(a[0], b[0]))
@@ -1351,13 +1352,12 @@ def _same_reason(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and 2 * len(a & b) > min(len(a), len(b))
 
 
-def _reasons(c: Context, job: _Job) -> list[Found[tuple[frozenset[str], str]]]:
+def _reasons(c: Context, job: _Job, acts: Sequence[str]) -> list[Found[tuple[frozenset[str], str]]]:
     rel = relevance(c, job)
     if rel is None:
         return []
     tok = job.lexicon.tokenizer
     asked = {*job.key, *job.generic}
-    acts = _acts(job)
     out = []
     for m in _PURPOSE.finditer(c.text):
         terms = frozenset(tok.tokens(m["what"]))

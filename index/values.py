@@ -387,7 +387,8 @@ _LOCAL_SUFFIX = (
     r"Heights|Village|Common|Green|Field|Stadium|Arena|Pier|Harbor|Harbour|Market|Arms|Tower|Towers|Courthouse"
 )
 _CAP = r"[A-Z][a-z'’-]+"
-_LOCAL = re.compile(rf"(?<![\w-])(?:{_CAP}\s+){{1,3}}(?:{_LOCAL_SUFFIX})(?![\w-])")
+# A leading article is not part of the name: "The Fenwick Arms" and "the Fenwick Arms" are one place.
+_LOCAL = re.compile(rf"(?<![\w-])(?!(?:The|A|An)\s)(?:{_CAP}\s+){{1,3}}(?:{_LOCAL_SUFFIX})(?![\w-])")
 _AFTER_PREP = re.compile(rf"\b(?i:in|at|near|outside|across|from|around)\s+(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}})")
 
 

@@ -410,6 +410,12 @@ def test_streets_and_buildings_are_places_without_a_gazetteer() -> None:
     assert "Linden Court" in names and "River Road" in names
 
 
+def test_a_leading_article_is_not_part_of_a_building_name() -> None:
+    opening = [p.name for p in BARE.places("The Fenwick Arms was full by noon.")]
+    inside = [p.name for p in BARE.places("About 70 people crowded into the lobby of the Fenwick Arms.")]
+    assert opening == inside == ["Fenwick Arms"]
+
+
 def test_no_before_the_thing_denied_negates() -> None:
     about = ["charg", "driver"]
     assert FACTS.polarity("no charges have been laid against the driver", about) == -1

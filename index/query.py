@@ -189,7 +189,10 @@ _WHO = re.compile(r"\bwho(?:m|se)?\b")
 # "the block where the family lived": a question word right after a noun phrase opens a
 # relative clause, not a question.
 _RELATIVE = re.compile(r"\b(?:the|a|an|this|that|these|those|his|her|their|its)\s+[a-z'-]+\s+$")
-_WHY = re.compile(r"\b(?:why|what (?:caused|prompted|led to|sparked|triggered)|reason|how come)\b")
+# "… and what for?", "what did they call police for?": a question ending in "for" asks the purpose.
+_WHY = re.compile(
+    r"\b(?:why|what (?:caused|prompted|led to|sparked|triggered)|reason|how come)\b|^\W*what\b.*\bfor\W*$"
+)
 _HOW = re.compile(r"\bhow\b(?! (?:many|much|long|old|come)\b)")
 _CONTACT = re.compile(
     r"\b(?:phone|number to call|number (?:do|can|should) i call|call (?:to|for)|hotline|helpline|help line|"

@@ -34,6 +34,11 @@ def question_slot(question: str):
     return ENGINE.parse(question).slot
 
 
+def test_and_what_for_asks_the_reason_of_what_came_before() -> None:
+    parts = ENGINE.parse("Who called the police to the picket line, and what for?").parts
+    assert [p.slot.kind.value if p.slot else None for p in parts] == ["person", "why"]
+
+
 def one_date(text: str):
     ds = extract_dates(text)
     assert len(ds) == 1, ds
@@ -341,6 +346,7 @@ def test_sentences_keep_abbreviations() -> None:
         ("Were there any injuries when the crowd faced off with the workers?", "claim"),
         ("they said ICE had a warrant, is that true?", "claim"),
         ("why did the police come", "why"),
+        ("what did they call the cops for", "why"),
         ("how old was the baby", "age"),
         ("is there a phone number for help", "contact"),
         ("what should i do if i see ice arresting someone", "advice"),

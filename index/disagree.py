@@ -868,6 +868,7 @@ def count_values(job: _Job) -> list[Found[CountValue]]:
     """Figures for the counted noun, near the question's verb in the same sentence."""
     slot = job.slot
     out: list[Found[CountValue]] = []
+    verbs = job.facts.counting_verbs(slot.verbs)
     # "How many were arrested at the second protest?" asks about the later event itself.
     later_asked = job.facts.opens_other_event(job.q.text)
     for c in job.contexts:
@@ -876,7 +877,7 @@ def count_values(job: _Job) -> list[Found[CountValue]]:
         rel = relevance(c, job, strict=True)
         if rel is None:
             continue
-        if slot.verbs and not (set(slot.verbs) & c.terms):
+        if verbs and not (set(verbs) & c.terms):
             continue
         if not later_asked and job.facts.opens_other_event(_told_so_far(c)):
             continue  # the figures of "a second confrontation" are not the first one's
@@ -885,7 +886,7 @@ def count_values(job: _Job) -> list[Found[CountValue]]:
         for v in job.facts.counts(c.text, slot.nouns):
             if v.increment or not job.facts.noun_matches(v.noun, slot.nouns, slot.verbs):
                 continue
-            if slot.verbs and not job.facts.near_verb(c.text, v, slot.verbs, COUNT_WINDOW):
+            if verbs and not job.facts.near_verb(c.text, v, verbs, COUNT_WINDOW):
                 continue
             out.append(Found(v, c, rel))
     return out

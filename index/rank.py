@@ -352,7 +352,8 @@ def _count_grade(sentence: str, q: ParsedQuestion, lexicon: Lexicon) -> float:
     values = [v for v in facts.counts(sentence, slot.nouns) if facts.noun_matches(v.noun, slot.nouns, slot.verbs)]
     if not values:
         return PARTIAL if facts.counts(sentence) else 0.0
-    if slot.verbs and not any(facts.near_verb(sentence, v, slot.verbs) for v in values):
+    verbs = facts.counting_verbs(slot.verbs)
+    if verbs and not any(facts.near_verb(sentence, v, verbs) for v in values):
         return PARTIAL
     return 1.0
 

@@ -71,6 +71,7 @@ class Rules:
     child_nouns: frozenset[str]
     generic_child_nouns: frozenset[str]
     nobody_words: frozenset[str]
+    presence_verbs: tuple[str, ...]
     gender_nouns: Mapping[str, frozenset[str]]
     officer_nouns: frozenset[str]
     negations: tuple[str, ...]
@@ -135,6 +136,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         child_nouns=frozenset(_strs(raw.get("child_nouns"))),
         generic_child_nouns=frozenset(_strs(raw.get("generic_child_nouns"))),
         nobody_words=frozenset(_strs(raw.get("nobody_words"))),
+        presence_verbs=_strs(raw.get("presence_verbs")),
         gender_nouns={str(k): frozenset(_strs(v)) for k, v in (raw.get("gender_nouns") or {}).items()},
         officer_nouns=frozenset(_strs(raw.get("officer_nouns"))),
         negations=_strs(raw.get("negations")),
@@ -494,6 +496,7 @@ class FactReader:
         self.calendar_words = frozenset({*r.weekdays, *r.months})  # "Tuesday, 13," is no age
         self.length_reader = LengthReader(r)
         self.thing_reader = ThingReader(r, self.tokenizer.tokens)
+        self._presence = tuple(dict.fromkeys(t for v in r.presence_verbs for t in self.tokenizer.tokens(v)))
         self._other_event = re.compile(rf"\b(?:{_alt(r.other_event_cues)})\s+(?P<noun>[a-z]+)")
         self._misspelling = phrase_regex([*r.misspelling_cues, "misspel"])
         self._misspelling_cue = re.compile(rf"(?:{_alt(r.misspelling_cues)}|misspel\w*)")
@@ -616,6 +619,14 @@ class FactReader:
                 return True
         vt = set(self.tokenizer.tokens(value_noun))
         return bool(vt) and bool(vt & set(verb_terms))
+
+    def counting_verbs(self, verbs: Sequence[str]) -> tuple[str, ...]:
+        """The verbs a figure must stand beside to count for a question's ``verbs``: a
+        question about being there ("how many attended") is answered beside any verb of
+        presence ("packed", "drew"); other verbs only by themselves."""
+        if verbs and set(verbs) <= set(self._presence):
+            return self._presence
+        return tuple(verbs)
 
     def near_verb(self, sentence: str, value: CountValue, verbs: Sequence[str], window: int = 6) -> bool:
         """The figure counts what the verb is about: within ``window`` words of it ("two people

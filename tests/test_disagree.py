@@ -191,6 +191,20 @@ def test_count_of_a_different_thing() -> None:
     assert notes("How many people were arrested in Boston?", quotes, MADE) == ()
 
 
+def test_how_many_attended_is_answered_beside_any_verb_of_being_there() -> None:
+    attended = "How many people attended the hearing on the landfill?"
+    quotes = [
+        made_quote("S1", "Nearly 1,000 people packed the fairgrounds for the landfill hearing."),
+        made_quote("S2", "The landfill hearing drew about 400 people and ran for four hours."),
+    ]
+    assert [d.facet for d in notes(attended, quotes, MADE)] == ["count"]
+    arrested = [
+        made_quote("S1", "Nearly 1,000 people packed the fairgrounds for the landfill hearing."),
+        made_quote("S2", "After the landfill hearing, 4 people were arrested."),
+    ]
+    assert notes(attended, arrested, MADE) == ()
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

@@ -39,6 +39,12 @@ def test_and_what_for_asks_the_reason_of_what_came_before() -> None:
     assert [p.slot.kind.value if p.slot else None for p in parts] == ["person", "why"]
 
 
+def test_a_part_asking_only_about_him_asks_about_who_the_part_before_named() -> None:
+    first, second = ENGINE.parse("did the sheriff get charged with anything? and how old is he even").parts
+    assert second.slot is not None and second.slot.kind.value == "age"
+    assert second.terms == first.terms  # "even" is emphasis, not a subject of its own
+
+
 def one_date(text: str):
     ds = extract_dates(text)
     assert len(ds) == 1, ds

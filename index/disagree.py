@@ -964,7 +964,7 @@ def compare_ages(job: _Job) -> list[Disagreement]:
     asks_child = bool(asked & {t for w in job.facts.rules.child_nouns for t in tok.tokens(w)})
     for c in job.contexts:
         rel = relevance(c, job, strict=True)
-        for a in ages(c.text, calendar):
+        for a in ages(c.text, calendar, job.facts.age_people):
             titled = a.named and _titled(c.text, a, job, named)
             if rel is None and not titled:
                 continue

@@ -208,7 +208,7 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
         flags |= Fact.QUOTE
     elif lexicon.speech.search(sentence):
         flags |= Fact.SPEECH
-    if _BABY.search(sentence) or ages(sentence, facts.calendar_words):
+    if _BABY.search(sentence) or ages(sentence, facts.calendar_words, facts.age_people):
         flags |= Fact.AGE
     if lexicon.cause.search(sentence.lower()):
         flags |= Fact.CAUSE

@@ -494,6 +494,7 @@ class FactReader:
         self._past_forms = frozenset(lexicon.language.irregular_verbs) | r.same_past_verbs  # "threw", "hit"
         self._said = frozenset(w for w in lexicon.language.speech_verbs if " " not in w) - {"reported"}
         self.calendar_words = frozenset({*r.weekdays, *r.months})  # "Tuesday, 13," is no age
+        self.age_people = r.person_nouns | {w for ws in r.gender_nouns.values() for w in ws if w not in ("he", "she")}
         self.length_reader = LengthReader(r)
         self.thing_reader = ThingReader(r, self.tokenizer.tokens)
         self._presence = tuple(dict.fromkeys(t for v in r.presence_verbs for t in self.tokenizer.tokens(v)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.tokenize import straighten as clean
 
@@ -30,6 +31,7 @@ _SMALL = {
 }
 _MONTHS_PER = {"year": 12.0, "month": 1.0, "week": 0.25, "day": 1 / 30}
 _AGE_WORDS = {"newborn": (0.0, 1.0), "infant": (0.0, 12.0), "toddler": (12.0, 36.0)}
+MAX_YEARS = 110  # "the man … is 24": a figure above this is no age
 POSSESSIVE_REACH = 40  # characters before an age where "his" / "her" is looked for
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|its|\w+'s)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _HOLDER = re.compile(r"\s+(?P<noun>[a-z]+)")
@@ -39,6 +41,25 @@ _AGE_SAID = re.compile(
     r"|\b(?i:he|she)(?:'s|s|\s+is|\s+was)\s+(?P<is>\d{1,3})\b(?![\d'’-]|[.,]\d|\s*(?:%|percent|[a-z]))"
     r"|\baged\s+(?P<aged>\d{1,3})\b(?:\s+(?P<aged_unit>year|month|week|day)s?\b)?"
 )
+
+
+# "the man arrested for throwing the bottle is 24.", "the bottle guy is like 30 btw": a person
+# noun, a few words about them, then "is/was" and a figure that ends the clause.
+_HEDGE = r"(?:like|about|around|roughly|only|just|maybe|probably)\s+"
+_SUBJECT_REACH = 6  # words between the person noun and "is"
+_CLAUSE_END = r"(?=\s*(?:[.,;:!?)]|$|\s+(?:btw|now|today|lol|and|but|so)\b))"
+
+
+@lru_cache(maxsize=8)
+def _person_is(people: frozenset[str]) -> re.Pattern[str] | None:
+    if not people:
+        return None
+    nouns = "|".join(sorted((re.escape(p) for p in people if " " not in p), key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:the|a|an|this|that)\s+(?:[\w-]+\s+)?(?P<holder>{nouns})\b,?(?:\s+(?!whose\b)[\w'-]+,?){{0,{_SUBJECT_REACH}}}?"
+        rf"\s+(?:is|was)\s+(?:{_HEDGE})?(?P<n>\d{{1,3}}){_CLAUSE_END}",
+        re.IGNORECASE,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +77,17 @@ class Age:
         return self.months[0] < other.months[1] and other.months[0] < self.months[1]
 
 
-def ages(sentence: str, calendar: Collection[str] = ()) -> list[Age]:
+def ages(sentence: str, calendar: Collection[str] = (), people: frozenset[str] = frozenset()) -> list[Age]:
     """Ages a sentence gives ("a 1-year-old", "two months old", "her newborn", "Ana Ruiz, 38,",
-    "he's 41"); ``calendar``: words before "13," that make it a date, not an age."""
+    "he's 41", with ``people``'s nouns "the man … is 24"); ``calendar``: words before "13,"
+    that make it a date, not an age."""
     text = clean(sentence)
     out = []
+    said = _person_is(people)
+    for m in said.finditer(text) if said else ():
+        k = float(m["n"])
+        if 0 < k <= MAX_YEARS:
+            out.append(Age(f"{m['n']} years old", (k * 12, (k + 1) * 12), m["holder"].lower(), at=m.start("n")))
     for m in _AGE.finditer(text):
         kin = bool(_POSSESSIVE_BEFORE.search(text, max(0, m.start() - POSSESSIVE_REACH), m.start()))
         if m["word"]:

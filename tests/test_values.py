@@ -621,6 +621,25 @@ def test_ages_a_review_found() -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "said"),
+    [
+        ("Police say the man arrested for throwing the bottle is 24.", [("24 years old", "man")]),
+        ("the bottle guy is like 30 btw, hes at my gym", [("30 years old", "guy")]),
+        ("The woman, who stayed at the scene, was about 31, police said.", [("31 years old", "woman")]),
+        ("The man was 500 feet away.", []),  # no age past MAX_YEARS
+        ("The woman is 5 feet tall.", []),  # a figure with a unit ends no clause
+        ("A man whose bail was 50 was released.", []),  # the bail's figure, not his
+        ("The turnout was 40 people.", []),  # no person noun before "was"
+    ],
+)
+def test_a_person_is_a_figure_gives_their_age(sentence: str, said: list[tuple[str, str]]) -> None:
+    from index.values_ages import ages
+
+    found = ages(sentence, BARE.calendar_words, BARE.age_people)
+    assert [(a.text, a.holder) for a in found if not a.named] == said
+
+
+@pytest.mark.parametrize(
     ("clause", "supposed"),
     [("On May 8 the road was shut.", False), ("May 8 was a Thursday.", False), ("The road may be shut.", True)],
 )

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from bench.quality import QuestionSet, Score, half, norm, run, sets
+from bench.quality import QuestionSet, Score, norm, run, sets
 from index.engine import Engine
 from index.rank import FEATURES, Ranking, features
 
@@ -33,7 +33,7 @@ def examples(chosen: list[QuestionSet], engines: dict[Path, Engine]) -> tuple[np
         engine = engines.setdefault(qs.sources, Engine.from_folder(qs.sources))
         snap = engine.snapshot.view()
         for case in yaml.safe_load(qs.path.read_text(encoding="utf-8"))["cases"]:
-            if case.get("answerable", True) is False or (qs.split and half(case["id"]) != "tune"):
+            if case.get("answerable", True) is False or qs.part(case["id"]) != "tune":
                 continue
             phrases = [(e["source"], norm(e["phrase"])) for e in case.get("expect", [])]
             parsed = engine.parse(case["question"])

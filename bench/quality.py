@@ -8,6 +8,8 @@ Sets: the shared development sets (../shared/eval), this project's held-out sets
 (tests/heldout) and, when present, local sets that cannot be committed (../eval-local).
 Each held-out question belongs to the tuning half or the held-out half by a hash of its
 id, so the split never changes; the method is tuned on the first and reported on the second.
+Probe sets (tests/heldout/probe) are held out whole: written later, from the sources only,
+to check figures the held-out halves may have been seen for.
 """
 
 from __future__ import annotations
@@ -40,6 +42,13 @@ class QuestionSet:
     path: Path
     sources: Path
     split: bool  # halves by id hash (held-out sets); shared dev sets are all "tune"
+    probe: bool = False  # every question held out ("test"), none tuned on
+
+    def part(self, case_id: str) -> str:
+        """The half a question of this set belongs to."""
+        if self.probe:
+            return "test"
+        return half(case_id) if self.split else "tune"
 
 
 def sets() -> list[QuestionSet]:
@@ -54,10 +63,18 @@ def sets() -> list[QuestionSet]:
         QuestionSet("corpus-e", HELDOUT / "corpus-e.yaml", HELDOUT / "corpus-e", True),
         QuestionSet("corpus-f", HELDOUT / "corpus-f.yaml", HELDOUT / "corpus-f", True),
         QuestionSet("corpus-g", HELDOUT / "corpus-g.yaml", HELDOUT / "corpus-g", True),
+        *(
+            QuestionSet(f"probe-{p.stem}", p, _probe_sources(p.stem), True, probe=True)
+            for p in sorted((HELDOUT / "probe").glob("*.yaml"))
+        ),
         QuestionSet("news", LOCAL / "news.yaml", LOCAL / "news", True),
         QuestionSet("news-mixed", LOCAL / "news-mixed.yaml", LOCAL / "mixed", True),
     ]
     return [s for s in out if s.path.is_file() and s.sources.is_dir()]
+
+
+def _probe_sources(corpus: str) -> Path:
+    return ROOT / "seeds" if corpus == "seeds" else HELDOUT / corpus
 
 
 def half(case_id: str) -> str:
@@ -187,7 +204,7 @@ def run(
         cases = yaml.safe_load(qs.path.read_text(encoding="utf-8"))["cases"]
         per: dict[str, Score] = {}
         for case in cases:
-            part = half(case["id"]) if qs.split else "tune"
+            part = qs.part(case["id"])
             if split not in ("all", part):
                 continue
             per.setdefault(part, Score()).add(score_case(engine, case, texts))

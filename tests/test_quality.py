@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bench.quality import QuestionSet, Score, run
+from bench.quality import QuestionSet, Score, norm, run, sets
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).with_name("data")
@@ -76,3 +77,19 @@ def test_held_out_tuning_half_holds(name: str, floor_hit: float, floor_recall: f
     assert figures["hit@5"] >= floor_hit and figures["source_recall@5"] >= floor_recall
     assert int(str(figures["false_abstain"]).split("/")[0]) <= 1
     assert str(figures["inexact"]).startswith("0/")
+
+
+def _committed_sets() -> list[QuestionSet]:
+    return [qs for qs in sets() if qs.path.is_relative_to(HELDOUT)]
+
+
+@pytest.mark.parametrize("qs", _committed_sets(), ids=lambda qs: qs.name)
+def test_held_out_questions_quote_their_sources_verbatim(qs: QuestionSet) -> None:
+    cases = yaml.safe_load(qs.path.read_text(encoding="utf-8"))["cases"]
+    ids = [c["id"] for c in cases]
+    assert len(ids) == len(set(ids))
+    texts = {p.stem: norm(p.read_text(encoding="utf-8")) for p in qs.sources.glob("*.txt")}
+    for case in cases:
+        assert (case.get("answerable", True) is False) == (not case.get("expect")), case["id"]
+        for e in case.get("expect", []):
+            assert norm(e["phrase"]) in texts[e["source"]], (case["id"], e["phrase"])

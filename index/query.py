@@ -1019,6 +1019,18 @@ def _speaker(q: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...], st
     return tuple(lex.tokenizer.tokens(m["who"])), tuple(ws), who
 
 
+# Verbs that say little but where someone went or was taken ("taken to hospital", "went to jail").
+_MOTION_VERBS = frozenset(["take", "taken", "took", "go", "went", "gone", "send", "sent", "bring", "brought"])
+
+
+def _destination(rest: Sequence[str], lex: Lexicon) -> list[str]:
+    """The noun after "to"/"into" ("to the hospital" -> "hospital"), or nothing."""
+    if not rest or rest[0] not in ("to", "into"):
+        return []
+    nouns = [w for w in rest[1:3] if w not in _ARTICLES]
+    return nouns[:1] if nouns and lex.tokenizer.tokens(nouns[0]) else []
+
+
 def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """ "people were arrested in worcester" -> nouns ("people",), verbs ("arrest",), focus."""
     lang = lex.language
@@ -1049,5 +1061,10 @@ def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, .
     if not verb:  # a phrasal verb ("taken away", "picked up"): its verb, light or not
         verb = [w for w, nxt in pairwise(verb_phrase) if nxt in _PARTICLES][:1]
     verbs = tuple(t for w in verb for t in lex.tokenizer.tokens(w))
+    if not verbs and verb_phrase and verb_phrase[-1] in _MOTION_VERBS:
+        # "taken to hospital": where to says what is counted; "taken into custody" is one verb
+        verb = _destination(ws[i:], lex)
+        phrase = lex.tokenizer.tokens(" ".join([verb_phrase[-1], *ws[i : i + 3]])) if verb else []
+        verbs = tuple(phrase) if len(phrase) == 1 else tuple(t for w in verb for t in lex.tokenizer.tokens(w))
     focus = tuple(w for w in (*noun_phrase[-1:], *verb) if w not in _FILLER_NOUNS)
     return nouns, verbs, focus

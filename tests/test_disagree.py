@@ -205,6 +205,17 @@ def test_how_many_attended_is_answered_beside_any_verb_of_being_there() -> None:
     assert notes(attended, arrested, MADE) == ()
 
 
+def test_how_many_were_taken_to_hospital_counts_those_taken_there() -> None:
+    quotes = [
+        made_quote("S1", "The surge left 23 people needing treatment, four of whom were taken to hospital."),
+        made_quote("S2", "Four people were taken to hospital after the surge."),
+    ]
+    assert notes("How many people were taken to hospital after the surge?", quotes, MADE) == ()
+    assert notes("how many ppl went to the hospital after the surge", quotes, MADE) == ()
+    told = [quotes[1], made_quote("S3", "Nine people were taken to hospital after the surge.")]
+    assert [d.facet for d in notes("How many people were taken to hospital after the surge?", told, MADE)] == ["count"]
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

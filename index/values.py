@@ -604,7 +604,8 @@ class FactReader:
         """Does a counted noun count what the question counts?
 
         Same word (stemmed), or a generic person noun ("people") for a specific one
-        ("protesters"); officers never match civilians; "arrests" counts "people arrested".
+        ("protesters") said to do what the question's verb says; officers never match
+        civilians; "arrests" counts "people arrested".
         """
         if not wanted:
             return bool(value_noun)
@@ -614,7 +615,9 @@ class FactReader:
                 return True
             if value_noun in r.officer_nouns or w in r.officer_nouns:
                 continue
-            if (value_noun in r.generic_person_nouns and w in r.person_nouns) or (
+            # "4 people were arrested" counts the protesters arrested; without a verb, "a town of
+            # 9,400 people" does not count its workers
+            if (value_noun in r.generic_person_nouns and w in r.person_nouns and verb_terms) or (
                 w in r.generic_person_nouns and value_noun in r.person_nouns
             ):
                 return True

@@ -216,6 +216,20 @@ def test_how_many_were_taken_to_hospital_counts_those_taken_there() -> None:
     assert [d.facet for d in notes("How many people were taken to hospital after the surge?", told, MADE)] == ["count"]
 
 
+def test_people_count_workers_only_when_a_verb_says_what_they_did() -> None:
+    quotes = [
+        made_quote("S1", "The 264 striking workers of Local 418 in Port Allard walked out in March."),
+        made_quote("S2", "The strike has shaken Port Allard, home to about 9,400 people."),
+        made_quote("S3", "About 300 people attended a rally for the strike in Port Allard."),
+    ]
+    assert notes("how many workers are on strike in Port Allard", quotes, MADE) == ()
+    arrested = [
+        made_quote("S1", "Police arrested 2 workers on the picket line in Port Allard."),
+        made_quote("S2", "Five people were arrested on the picket line in Port Allard."),
+    ]
+    assert [d.facet for d in notes("How many workers were arrested in Port Allard?", arrested, MADE)] == ["count"]
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

@@ -1042,11 +1042,14 @@ def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, .
     i = 0
     noun_phrase: list[str] = []
     active = False
+    modifier = False  # "people from worcester": the phrase after a preposition tells which
     while i < len(ws) and ws[i] not in _AUX:
         if noun_phrase and (ws[i].endswith("ed") or ws[i] in _PAST):
             active = True  # "how many protesters gathered": no auxiliary before the verb
             break
-        noun_phrase.append(ws[i])
+        modifier = modifier or (bool(noun_phrase) and ws[i] in _PREP)
+        if not modifier:
+            noun_phrase.append(ws[i])
         i += 1
     while i < len(ws) and ws[i] in _AUX:
         i += 1
@@ -1056,7 +1059,9 @@ def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, .
         i += 1
         if active and not (i < len(ws) and ws[i] in _PARTICLES):
             break  # "people surrounded the agents": what follows the verb is its object
-    nouns = tuple(noun_phrase[-1:])
+    # "how many people live there": a present verb is not told from a noun; a person noun is the one counted
+    people = [w for w in noun_phrase if w in lex.facts.rules.person_nouns]
+    nouns = tuple(people[-1:] or noun_phrase[-1:])
     verb = [w for w in verb_phrase if w not in _LIGHT_VERBS and w not in _PARTICLES][-1:]
     if not verb:  # a phrasal verb ("taken away", "picked up"): its verb, light or not
         verb = [w for w, nxt in pairwise(verb_phrase) if nxt in _PARTICLES][:1]
@@ -1066,5 +1071,5 @@ def _count_focus(rest: str, lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, .
         verb = _destination(ws[i:], lex)
         phrase = lex.tokenizer.tokens(" ".join([verb_phrase[-1], *ws[i : i + 3]])) if verb else []
         verbs = tuple(phrase) if len(phrase) == 1 else tuple(t for w in verb for t in lex.tokenizer.tokens(w))
-    focus = tuple(w for w in (*noun_phrase[-1:], *verb) if w not in _FILLER_NOUNS)
+    focus = tuple(w for w in (*nouns, *verb) if w not in _FILLER_NOUNS)
     return nouns, verbs, focus

@@ -265,7 +265,8 @@ def test_aggregate_counts() -> None:
 
 
 def test_counted_noun_matching() -> None:
-    assert noun_matches("people", ("protesters",))
+    assert noun_matches("people", ("protesters",), ("arrest",))
+    assert not noun_matches("people", ("workers",))  # "a town of 9,400 people" counts no workers
     assert noun_matches("arrests", ("protesters",), ("arrest",))
     assert not noun_matches("officers", ("people",))
     assert not noun_matches("incidents", ("protesters",), ("arrest",))
@@ -403,6 +404,22 @@ def test_count_focus_keeps_noun_and_verb() -> None:
     assert q.slot is not None
     assert q.slot.focus == ("people", "arrested") and q.slot.nouns == ("people",) and q.slot.verbs == ("arrest",)
     assert q.places == ("Worcester",)
+
+
+@pytest.mark.parametrize(
+    ("question", "nouns", "verbs"),
+    [
+        ("how many people from worcester were arrested", ("people",), ("arrest",)),  # "from worcester" tells which
+        ("how many people live in tullock county", ("people",), ()),  # not the county counted
+        ("How many people were taken to hospital after the surge?", ("people",), ("hospit",)),  # where to
+        ("how many ppl went to the hospital", ("people",), ("hospit",)),  # chat spelling expanded
+        ("how many were taken into custody", (), ("arrest",)),  # one verb
+        ("how many ICE agents were there", ("agents",), ()),
+    ],
+)
+def test_what_a_count_question_counts(question: str, nouns: tuple[str, ...], verbs: tuple[str, ...]) -> None:
+    slot = ENGINE.parse(question).slot
+    assert slot is not None and (slot.nouns, slot.verbs) == (nouns, verbs)
 
 
 def test_a_figure_offered_to_check_is_the_count_asked_for() -> None:

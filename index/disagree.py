@@ -574,7 +574,12 @@ def compare_dates(job: _Job) -> list[Disagreement]:
     out_groups = []
     place_sets: list[list[Place]] = []
     for grp in groups:
-        narrow = min((v for _, v in grp), key=specificity)
+        # "what time": a group is shown by its time of day, when one of its sources gives it
+        timed = [v for _, v in grp if v.hours] if job.slot.time else []
+        if timed:
+            narrow = min(timed, key=lambda v: (v.hours[1] - v.hours[0] if v.hours else 24.0, specificity(v)))
+        else:
+            narrow = min((v for _, v in grp), key=specificity)
         ids = _order_ids([sid for sid, _ in grp], job.tags)
         places: list[Place] = []
         for sid, _ in grp:
@@ -587,7 +592,8 @@ def compare_dates(job: _Job) -> list[Disagreement]:
             for g, ps in zip(out_groups, place_sets, strict=True)
         ]
         return [render(Facet.INCIDENT, "Sources describe different incidents", shown, job.tags)]
-    return [render(Facet.DATE, "Sources differ on the date", out_groups, job.tags)]
+    lead = "Sources differ on the time" if job.slot.time else "Sources differ on the date"
+    return [render(Facet.DATE, lead, out_groups, job.tags)]
 
 
 def length_values(job: _Job) -> list[Found[LengthValue]]:

@@ -230,6 +230,16 @@ def test_people_count_workers_only_when_a_verb_says_what_they_did() -> None:
     assert [d.facet for d in notes("How many workers were arrested in Port Allard?", arrested, MADE)] == ["count"]
 
 
+def test_a_time_note_shows_each_side_by_its_time_of_day() -> None:
+    quotes = [
+        made_quote("S1", "On February 4, 2025, six deputies arrived at the Fenwick Arms shortly after 7 a.m."),
+        made_quote("S2", "Deputies arrived at the Fenwick Arms around 6 p.m. on February 4."),
+    ]
+    (note,) = notes("what time did the deputies arrive at the Fenwick Arms", quotes, MADE)
+    assert note.note.startswith("Sources differ on the time")
+    assert [v.value.endswith(t) for v, t in zip(note.values, ("7 a.m.", "6 p.m."), strict=True)] == [True, True]
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

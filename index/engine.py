@@ -13,7 +13,7 @@ import gc
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -376,6 +376,10 @@ def answer(
                 reason = "The sources don't give that amount."
         reasons.append(reason or "")
         ranked.append(scored if reason is None else [])
+        if reason is None and part.slot is not None and (part.slot.day or part.slot.time):
+            # notes read the passages that tell of the event at all, not only those giving its day or hour
+            plain = replace(part, slot=replace(part.slot, day=False, time=False))
+            every = rank(plain, search, snap.lexicon, ranking, floor=False)
         judged.append(every if reason is None else [])
     if not any(ranked):
         return _decline(snap, pq, next((r for r in reasons if r), "The sources don't cover this question."))

@@ -87,3 +87,13 @@ def test_another_incident_too() -> None:
             assert other.quotes[0].text == base.quotes[0].text, make(question)
             assert _notes(other) == _notes(base), make(question)
         assert len({tuple(_notes(engine.answer(question, k=k))) for k in range(1, 11)}) == 1
+
+
+@pytest.mark.parametrize(
+    ("plain", "narrower"),
+    [("When did the Worcester arrest happen?", "what day was the worcester arrest")],
+)
+def test_asking_for_the_day_keeps_the_date_note(seeds: Engine, plain: str, narrower: str) -> None:
+    """A source that gives only the month is still read when the day is asked: its month disagrees."""
+    facets = [d.facet for d in seeds.answer(plain).disagreements]
+    assert facets and [d.facet for d in seeds.answer(narrower).disagreements] == facets

@@ -1215,7 +1215,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
         for clause in facts.clauses(text):
             terms = set(tok.tokens(clause))
             terms |= {kind for kind, members in kinds if members & terms}  # "a girl was hurt": a child
-            if not _covers(terms, job, required, nouns, clause):
+            if not _covers(terms, job, required, nouns, clause) or _only_topic(clause, job):
                 continue
             # Answer what is asked: "can X …?" by a clause about ability, "did X …?" by what happened.
             if asks_ability != facts.about_ability(clause) or (not asks_ability and facts.hypothetical(clause)):
@@ -1230,6 +1230,19 @@ _ORIGIN = re.compile(r"\bwhere\b(?:\s+[\w'-]+){0,5}?\s+(?:originally\s+)?from\b|
 _ASKS_AHEAD = re.compile(r"\bwhen (?:is|are)\b|\bwhat (?:day|date|time) (?:is|are)\b")
 _CALENDAR_WORD = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
 _MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:legal|illegal|allowed|ok|okay))\b")
+
+
+_TOPIC_WORDS = frozenset({"about", "regarding", "concerning", "whether"})
+TOPIC_REACH = 2  # words between "about" and the term it makes a topic ("questions about the warrants")
+
+
+def _only_topic(clause: str, job: _Job) -> bool:
+    """The clause names what is asked only as a topic ("questions about warrants", "asked
+    whether there was a warrant"): it neither affirms nor denies it."""
+    tok = job.lexicon.tokenizer
+    ws = [w.surface for w in words(clause)]
+    at = [i for i, w in enumerate(ws) if set(tok.tokens(w)) & set(job.key)]
+    return bool(at) and all(any(ws[j] in _TOPIC_WORDS for j in range(max(0, i - TOPIC_REACH), i)) for i in at)
 
 
 def _kinds_asked(job: _Job) -> list[tuple[str, frozenset[str]]]:

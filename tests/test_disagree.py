@@ -240,6 +240,16 @@ def test_a_time_note_shows_each_side_by_its_time_of_day() -> None:
     assert [v.value.endswith(t) for v, t in zip(note.values, ("7 a.m.", "6 p.m."), strict=True)] == [True, True]
 
 
+def test_a_claim_named_only_as_a_topic_is_neither_yes_nor_no() -> None:
+    quotes = [
+        made_quote("S1", "ICE agents entered the neighborhood with a warrant."),
+        made_quote("S2", "The Worcester incident raised questions about warrants."),
+        made_quote("S2", "Witnesses said the agents did not present a warrant.", 400),
+    ]
+    (note,) = notes("was there a warrant", quotes, MADE)
+    assert [v.sources for v in note.values] == [("srcS1",), ("srcS2",)]
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

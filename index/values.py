@@ -72,6 +72,7 @@ class Rules:
     generic_child_nouns: frozenset[str]
     nobody_words: frozenset[str]
     presence_verbs: tuple[str, ...]
+    outcome_verbs: tuple[str, ...]
     gender_nouns: Mapping[str, frozenset[str]]
     officer_nouns: frozenset[str]
     negations: tuple[str, ...]
@@ -137,6 +138,7 @@ def load_rules(raw: Mapping[str, Any]) -> Rules:
         generic_child_nouns=frozenset(_strs(raw.get("generic_child_nouns"))),
         nobody_words=frozenset(_strs(raw.get("nobody_words"))),
         presence_verbs=_strs(raw.get("presence_verbs")),
+        outcome_verbs=_strs(raw.get("outcome_verbs")),
         gender_nouns={str(k): frozenset(_strs(v)) for k, v in (raw.get("gender_nouns") or {}).items()},
         officer_nouns=frozenset(_strs(raw.get("officer_nouns"))),
         negations=_strs(raw.get("negations")),
@@ -498,6 +500,7 @@ class FactReader:
         self.length_reader = LengthReader(r)
         self.thing_reader = ThingReader(r, self.tokenizer.tokens)
         self._presence = tuple(dict.fromkeys(t for v in r.presence_verbs for t in self.tokenizer.tokens(v)))
+        self.outcomes = tuple(dict.fromkeys(t for v in r.outcome_verbs for t in self.tokenizer.tokens(v)))
         self._other_event = re.compile(rf"\b(?:{_alt(r.other_event_cues)})\s+(?P<noun>[a-z]+)")
         self._misspelling = phrase_regex([*r.misspelling_cues, "misspel"])
         self._misspelling_cue = re.compile(rf"(?:{_alt(r.misspelling_cues)}|misspel\w*)")

@@ -250,6 +250,16 @@ def test_a_claim_named_only_as_a_topic_is_neither_yes_nor_no() -> None:
     assert [v.sources for v in note.values] == [("srcS1",), ("srcS2",)]
 
 
+def test_how_many_were_there_is_not_answered_by_those_arrested_or_by_informants() -> None:
+    quotes = [
+        made_quote("S1", "More than 60 people lined Tanner Street by mid-morning."),
+        made_quote("S2", "Three people were arrested on Tanner Street."),
+        made_quote("S3", "No order was shown on Tanner Street, according to four people who were at the scene."),
+        made_quote("S4", "More than 60 people stood on Tanner Street."),
+    ]
+    assert notes("how many people were on tanner street", quotes, MADE) == ()
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

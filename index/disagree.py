@@ -371,6 +371,15 @@ def _elsewhere(found: Sequence[Place], asked: Sequence[Place], facts: FactReader
     return False
 
 
+_STREET_WORD = re.compile(
+    r"\b(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Boulevard|Blvd\.?|Drive|Way|Highway|Route)$"
+)
+
+
+def _street(p: Place) -> bool:
+    return p.kind is PlaceKind.LOCAL and bool(_STREET_WORD.search(p.name))
+
+
 def _size(p: Place) -> str:
     return "local" if p.kind is PlaceKind.LOCAL else "area"
 
@@ -760,9 +769,13 @@ def compare_places(job: _Job) -> list[Disagreement]:
         elif abs(rel - cur[0]) < 1e-9:
             per_source[c.source_id] = (rel, facts.finest([*cur[1], *fine]), cur[2])
     items = [(sid, tuple(ps)) for sid, (_, ps, _) in per_source.items()]
+    # Places one source names together for the event are one scene ("the North Gate on Mill
+    # Lane, at Sallow Park"): another source naming either names the same scene.
+    # Two streets named together are two places ("not Cannery Street but Foundry Lane").
+    together = {(x.name, y.name) for _, ps in items for x in ps for y in ps if _street(x) != _street(y)}
 
     def agree(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
-        if any(g.related(x.name, y.name) for x in a for y in b):
+        if any(g.related(x.name, y.name) or (x.name, y.name) in together for x in a for y in b):
             return True
         # Places of different sizes whose relation is unknown may well be one place seen closer.
         kinds_a, kinds_b = {x.kind for x in a}, {y.kind for y in b}

@@ -260,6 +260,18 @@ def test_how_many_were_there_is_not_answered_by_those_arrested_or_by_informants(
     assert notes("how many people were on tanner street", quotes, MADE) == ()
 
 
+def test_places_one_source_names_together_are_one_scene() -> None:
+    quotes = [
+        made_quote("S1", "The crowd surge happened at the North Gate on Mill Lane."),
+        made_quote("S2", "The crowd surge on Mill Lane spilled into Sallow Park."),
+        made_quote("S3", "The crowd surge happened in Sallow Park."),
+    ]
+    assert notes("where did the crowd surge happen", quotes, MADE) == ()
+    streets = [*quotes[:2], made_quote("S3", "The crowd surge happened on Station Road, not on Mill Lane.")]
+    streets.append(made_quote("S4", "The crowd surge happened on Station Road."))
+    assert [d.facet for d in notes("where did the crowd surge happen", streets, MADE)] == ["place"]
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

@@ -746,6 +746,9 @@ def compare_places(job: _Job) -> list[Disagreement]:
     """Different places of the same size; different incidents when the years differ as well."""
     facts = job.facts
     g = facts.gazetteer
+    named = {t for a in job.q.anchors if a.kind is AnchorKind.PLACE for t in a.terms}
+    if named and set(job.key) | set(job.generic) <= named:
+        return []  # "where is Sallow Park": where a place is, not where something happened
     per_source: dict[str, tuple[float, list[Place], Context]] = {}
     origin = bool(_ORIGIN.search(job.q.corrected.lower()))
     for c in job.contexts:

@@ -272,6 +272,12 @@ def test_places_one_source_names_together_are_one_scene() -> None:
     assert [d.facet for d in notes("where did the crowd surge happen", streets, MADE)] == ["place"]
 
 
+def test_where_a_named_place_is_gets_no_incident_note() -> None:
+    festival = Engine.from_folder(Path(__file__).with_name("heldout") / "corpus-c")
+    assert festival.answer("where is sallow park").disagreements == ()
+    assert festival.answer("when did the crowd surge at sallow park happen").answered
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

@@ -201,7 +201,7 @@ def run(
         if ranking is not None:
             engine.ranking = ranking
         texts = {p.stem: norm(p.read_text(encoding="utf-8")) for p in qs.sources.glob("*.txt")}
-        cases = yaml.safe_load(qs.path.read_text(encoding="utf-8"))["cases"]
+        cases = yaml.safe_load(qs.path.read_text(encoding="utf-8"))["cases"] or []
         per: dict[str, Score] = {}
         for case in cases:
             part = qs.part(case["id"])

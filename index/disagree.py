@@ -626,6 +626,9 @@ _ANTECEDENT = re.compile(r"(?:\S+\s+){0,2}\S+[\s,]*$")
 _ASIDE = re.compile(r"\s*(?:\S+\s+){0,5}\S*\s*")  # a few words between commas: "at about 5:50 a.m."
 
 
+_WHEN_ADJUNCT = re.compile(r"\b(?:before|after|during|since|until)\s+(?:the\s+|a\s+|an\s+)?[\w-]+", re.IGNORECASE)
+
+
 def _said_of_subject(sentence: str, at: int, job: _Job, asked: Sequence[str] = ()) -> bool:
     """A value at ``at`` is the subject's when the stretch of words leading to it (from the
     last comma or dash) names it: "Foundry Lane was closed for three hours". In a relative
@@ -638,6 +641,7 @@ def _said_of_subject(sentence: str, at: int, job: _Job, asked: Sequence[str] = (
         found = _ANTECEDENT.search(sentence, max(0, last.start() - STRETCH_REACH), last.start())
         stretch = found.group() if found else ""
     asked = asked or (*job.key, *job.generic)
+    stretch = _WHEN_ADJUNCT.sub(" ", stretch)  # "called police before the collision": the call, not the collision
     have = _named_terms(frozenset(job.lexicon.tokenizer.tokens(stretch)), job)
     if not any(t in have for t in asked) and _ASIDE.fullmatch(stretch) and last is not None and not last["relative"]:
         # "had called police earlier, at about 5:50 a.m., because …": read past the aside

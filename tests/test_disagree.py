@@ -278,6 +278,14 @@ def test_where_a_named_place_is_gets_no_incident_note() -> None:
     assert festival.answer("when did the crowd surge at sallow park happen").answered
 
 
+def test_a_reason_for_calling_police_before_the_collision_is_not_why_the_truck_hit() -> None:
+    quotes = [
+        made_quote("S1", "Security had called police before the collision because picketers were stopping trucks."),
+        made_quote("S2", "The truck hit the picketer because the driver lost control of the truck."),
+    ]
+    assert notes("why did the truck hit the picketer", quotes, MADE) == ()
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

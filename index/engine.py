@@ -374,6 +374,12 @@ def answer(
                 reason = f"The sources don't quote {_speaker_named(part, snap)} on this."
             elif part.slot and part.slot.money and not _amount_given(scored[: ranking.coverage_window], snap):
                 reason = "The sources don't give that amount."
+            elif (
+                part.slot
+                and part.slot.kind is SlotKind.AGE
+                and not any(s.states for s in scored[: ranking.coverage_window])
+            ):
+                reason = "The sources don't give that age."
         reasons.append(reason or "")
         ranked.append(scored if reason is None else [])
         if reason is None and part.slot is not None and (part.slot.day or part.slot.time):

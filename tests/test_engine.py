@@ -180,6 +180,26 @@ async def test_a_question_for_an_amount_of_money_needs_one(question: str, answer
     assert answered or answer.message == "The sources don't give that amount."
 
 
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("how old is the union president?", False),  # named, never aged
+        ("how old is the picketer who was hit?", True),
+        ("how old was the driver", True),
+    ],
+)
+async def test_a_question_for_an_age_needs_one(question: str, answered: bool) -> None:
+    texts = {
+        **STRIKE,
+        "c": "Union president Mark Thibodeau said the strike would go on. Thibodeau has led the union since 2017.",
+        "d": "The driver, a 31-year-old man, stayed at the scene.",
+        "e": "The picketer who was hit, Denise Arsenault, 54, was taken to hospital.",
+    }
+    answer = await engine_over(texts).ask(question)
+    assert answer.answered is answered
+    assert answered or answer.message == "The sources don't give that age."
+
+
 @pytest.mark.parametrize("question", ["what did Núñez say?", "what did nunez say about the strike"])
 async def test_a_name_with_accents_is_found_typed_either_way(question: str) -> None:
     texts = {**STRIKE, "c": "Picket captain Marisol Núñez said the union would keep the line going all winter."}

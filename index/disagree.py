@@ -1230,6 +1230,8 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
     asks_ability = bool(_MODAL_QUESTION.match(clean(job.q.corrected).lower()))
     nouns = _compounds(job, determined=True)
     kinds = _kinds_asked(job)
+    person_terms = {t for w in facts.rules.person_nouns for t in tok.tokens(w)}
+    people_asked = {t for t in job.key if t in person_terms}  # "was the girl hurt": "no one was hurt" answers
     out: list[Found[tuple[int, str]]] = []
     by_passage: dict[tuple[int, int], Context] = {(c.passage, c.position): c for c in job.contexts}
     for c in job.contexts:
@@ -1245,9 +1247,12 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
                     pol = 1 if m.group(1).lower() == "yes" else -1
                     out.append(Found((pol, f"{m.group(1)}: {nxt.text.strip()}"), nxt, 2.0))
             continue
+        refuted = facts.refutes(text)  # "one website reported a girl was hurt; we found no evidence of that"
         for clause in facts.clauses(text):
             terms = set(tok.tokens(clause))
             terms |= {kind for kind, members in kinds if members & terms}  # "a girl was hurt": a child
+            if people_asked and _NOBODY.search(clause):
+                terms |= people_asked
             if not _covers(terms, job, required, nouns, clause) or _only_topic(clause, job):
                 continue
             # Answer what is asked: "can X …?" by a clause about ability, "did X …?" by what happened.
@@ -1255,6 +1260,8 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
                 continue
             weight = 0.5 if facts.habitual(clause) else 1.0
             polarity = facts.polarity(clause, required)
+            if refuted and polarity > 0:
+                continue  # what the source reports only to call it wrong
             out.append(Found((polarity, clause), c, weight + (0.2 if c.primary else 0.0)))
     return out
 
@@ -1265,6 +1272,7 @@ _CALENDAR_WORD = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
 _MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:legal|illegal|allowed|ok|okay))\b")
 
 
+_NOBODY = re.compile(r"\b(?:no[ -]?one|nobody|not anyone|not a single (?:person|one))\b", re.IGNORECASE)
 _TOPIC_WORDS = frozenset({"about", "regarding", "concerning", "whether"})
 TOPIC_REACH = 2  # words between "about" and the term it makes a topic ("questions about the warrants")
 

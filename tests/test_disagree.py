@@ -286,6 +286,16 @@ def test_a_reason_for_calling_police_before_the_collision_is_not_why_the_truck_h
     assert notes("why did the truck hit the picketer", quotes, MADE) == ()
 
 
+def test_nobody_was_hurt_says_the_girl_was_not_and_a_refuted_report_says_nothing() -> None:
+    quotes = [
+        made_quote("S1", "A seven-year-old girl was knocked over and injured in the crowd."),
+        made_quote("S2", "No one was hurt in the crowd, police said."),
+        made_quote("S3", "One website reported that a girl was hurt in the crowd; we found no evidence of that."),
+    ]
+    (note,) = notes("was the little girl hurt in the crowd?", quotes, MADE)
+    assert [v.sources for v in note.values] == [("srcS1",), ("srcS2",)]
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

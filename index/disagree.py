@@ -1235,6 +1235,10 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
     out: list[Found[tuple[int, str]]] = []
     by_passage: dict[tuple[int, int], Context] = {(c.passage, c.position): c for c in job.contexts}
     for c in job.contexts:
+        answer = _faq_answer(c, job, required, nouns)
+        if answer is not None:
+            out.append(answer)
+            continue
         if relevance(c, job) is None and not c.text.strip().endswith("?"):
             continue
         text = c.text.strip()
@@ -1245,7 +1249,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
                 m = re.match(r"\s*(yes|no)\b", nxt.text, re.I)
                 if m:
                     pol = 1 if m.group(1).lower() == "yes" else -1
-                    out.append(Found((pol, f"{m.group(1)}: {nxt.text.strip()}"), nxt, 2.0))
+                    out.append(Found((pol, f"{m.group(1)}: {nxt.text.strip()}"), nxt, FAQ_WEIGHT))
             continue
         refuted = facts.refutes(text)  # "one website reported a girl was hurt; we found no evidence of that"
         for clause in facts.clauses(text):
@@ -1272,6 +1276,25 @@ _CALENDAR_WORD = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
 _MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:legal|illegal|allowed|ok|okay))\b")
 
 
+_YES_NO = re.compile(r"\s*(yes|no)\b", re.IGNORECASE)
+
+
+def _faq_answer(
+    c: Context, job: _Job, required: Sequence[str], nouns: Sequence[tuple[str, ...]]
+) -> Found[tuple[int, str]] | None:
+    """ "Was anyone hurt?" / "Yes. A deputy sprained his wrist.": an FAQ entry whose heading
+    asks and whose answer opens "Yes" or "No" states the claim the two state together."""
+    m = _YES_NO.match(c.text)
+    if c.position != 0 or m is None or not c.heading.rstrip().endswith("?"):
+        return None
+    asked = set(job.lexicon.tokenizer.tokens(c.heading)) | c.passage_terms
+    if not _covers(asked, job, required, nouns, c.heading):
+        return None
+    pol = 1 if m.group(1).lower() == "yes" else -1
+    return Found((pol, f"{c.heading.strip()} {c.passage_text.strip()}"), c, FAQ_WEIGHT)
+
+
+FAQ_WEIGHT = 2.0  # an FAQ's "Yes"/"No" is the source's own answer to the question
 _NOBODY = re.compile(r"\b(?:no[ -]?one|nobody|not anyone|not a single (?:person|one))\b", re.IGNORECASE)
 _TOPIC_WORDS = frozenset({"about", "regarding", "concerning", "whether"})
 TOPIC_REACH = 2  # words between "about" and the term it makes a topic ("questions about the warrants")

@@ -231,6 +231,7 @@ _PUNCT = ".,;:!?\"'()"
 _MONTH_MAY = re.compile(r"\bMay(?=\s+\d)|(?<=\S\s)May\b")  # "on May 8", "May 8 was": the month
 _CASED_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
+_RELATIVE_PRONOUNS = frozenset({"who", "whom", "whose", "which"})
 _PASSIVE_AUX = frozenset({"was", "were", "is", "has", "had", "got"})
 _ARTICLE = re.compile(r"\b(?:a|an|another|one other|one|his|her|their)\s")
 
@@ -732,7 +733,9 @@ class FactReader:
             kept = []
             for m in hits:
                 after = [w for w in ws if w.start >= m.end()][:reach]
-                if any(w.start in term_at for w in after):
+                # "will not defend anyone who hurts a deputy": a relative clause is out of its reach
+                cut = next((i for i, w in enumerate(after) if w.surface in _RELATIVE_PRONOUNS), len(after))
+                if any(w.start in term_at for w in after[:cut]):
                     kept.append(m)
             hits = kept
         return -1 if len(hits) % 2 else 1

@@ -296,6 +296,19 @@ def test_nobody_was_hurt_says_the_girl_was_not_and_a_refuted_report_says_nothing
     assert [v.sources for v in note.values] == [("srcS1",), ("srcS2",)]
 
 
+def test_an_faq_answer_under_a_question_heading_says_yes_or_no() -> None:
+    texts = {
+        "a": "# The blockade\n\nTenants blocked the stairs at the Fenwick Arms.\n\n"
+        "## Was anyone hurt?\n\nYes. A deputy, a man in his forties, sprained his wrist on the stairs.",
+        "b": "Four tenants were arrested at the Fenwick Arms. No deputies were hurt, the chief said.",
+        "c": "\u201cI will not defend anyone who hurts a deputy,\u201d the mayor said of the Fenwick Arms blockade.",
+        **{k: f"The {k} committee meets on Monday about the {k} budget." for k in "defghijklm"},
+    }
+    (note,) = engine_over(texts).answer("were the deputies hurt").disagreements
+    assert note.facet == "claim"
+    assert [v.sources for v in note.values] == [("a",), ("b",)]  # the mayor's "will not defend" says neither
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

@@ -1262,7 +1262,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
             # Answer what is asked: "can X …?" by a clause about ability, "did X …?" by what happened.
             if asks_ability != facts.about_ability(clause) or (not asks_ability and facts.hypothetical(clause)):
                 continue
-            weight = 0.5 if facts.habitual(clause) else 1.0
+            weight = HABITUAL if facts.habitual(clause) else HAPPENED
             polarity = facts.polarity(clause, required)
             if refuted and polarity > 0:
                 continue  # what the source reports only to call it wrong
@@ -1294,6 +1294,8 @@ def _faq_answer(
     return Found((pol, f"{c.heading.strip()} {c.passage_text.strip()}"), c, FAQ_WEIGHT)
 
 
+HAPPENED = 1.0  # weight of a clause that says what happened
+HABITUAL = 0.5  # … of one that states a rule ("typically", "usually")
 FAQ_WEIGHT = 2.0  # an FAQ's "Yes"/"No" is the source's own answer to the question
 _NOBODY = re.compile(r"\b(?:no[ -]?one|nobody|not anyone|not a single (?:person|one))\b", re.IGNORECASE)
 _TOPIC_WORDS = frozenset({"about", "regarding", "concerning", "whether"})
@@ -1382,7 +1384,9 @@ def compare_claims(job: _Job) -> list[Disagreement]:
         cur = example.get((sid, pol))
         if cur is None or f.relevance > cur[0]:
             example[(sid, pol)] = (f.relevance, clause, f.context)
-    stance = {sid: (1 if w > 0 else -1) for sid, w in weight.items() if abs(w) > 1e-9}
+    told = {f.context.source_id for f in found if f.relevance >= HAPPENED}
+    # a source that only states a rule ("police usually do not help ICE") says nothing of this event
+    stance = {sid: (1 if w > 0 else -1) for sid, w in weight.items() if abs(w) > 1e-9 and sid in told}
     yes = _order_ids([s for s, p in stance.items() if p > 0], job.tags)
     no = _order_ids([s for s, p in stance.items() if p < 0], job.tags)
     if not yes or not no:

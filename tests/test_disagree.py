@@ -309,6 +309,15 @@ def test_an_faq_answer_under_a_question_heading_says_yes_or_no() -> None:
     assert [v.sources for v in note.values] == [("a",), ("b",)]  # the mayor's "will not defend" says neither
 
 
+def test_a_rule_or_a_limit_on_ability_says_nothing_of_what_happened() -> None:
+    quotes = [
+        made_quote("S1", "Worcester police officers arrived to assist the federal agents."),
+        made_quote("S2", "State laws have limited the ability of local police to assist ICE in Worcester."),
+        made_quote("S3", "In cities like Worcester the local police usually do not assist ICE."),
+    ]
+    assert notes("did police assist ICE in Worcester", quotes, MADE) == ()
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

@@ -231,6 +231,7 @@ _PUNCT = ".,;:!?\"'()"
 _MONTH_MAY = re.compile(r"\bMay(?=\s+\d)|(?<=\S\s)May\b")  # "on May 8", "May 8 was": the month
 _CASED_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
+_BREAKS_AFTER_FIGURE = frozenset(",;:.!?)")
 _RELATIVE_PRONOUNS = frozenset({"who", "whom", "whose", "which"})
 _PASSIVE_AUX = frozenset({"was", "were", "is", "has", "had", "got"})
 _ARTICLE = re.compile(r"\b(?:a|an|another|one other|one|his|her|their)\s")
@@ -967,7 +968,10 @@ class _SentenceReader:
         return done_to or (bool(prev) and prev[0].endswith("ed"))
 
     def _noun_after(self, rest: str, focus_nouns: Sequence[str]) -> str:
-        """The counted noun in the few words after a figure ("of" and adjectives skipped)."""
+        """The counted noun in the few words after a figure ("of" and adjectives skipped); none
+        past a comma or a stop ("Gate 2, the truck entrance" counts no trucks)."""
+        if rest[:1] in _BREAKS_AFTER_FIGURE:
+            return ""
         ws = _WORDS.findall(rest.lower())[:5]
         if ws and ws[0] == "of":
             ws = ws[1:]

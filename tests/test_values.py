@@ -264,6 +264,13 @@ def test_aggregate_counts() -> None:
     assert ten.aggregate and ten.anchor == 10
 
 
+def test_a_figure_counts_no_noun_past_a_comma() -> None:
+    assert [(v.anchor, v.noun) for v in BARE.counts("She was hit at Gate 2, the truck entrance.", ("trucks",))] == [
+        (2.0, "")
+    ]
+    assert [(v.anchor, v.noun) for v in BARE.counts("Two trucks waited at the gate.", ("trucks",))] == [(2.0, "trucks")]
+
+
 def test_counted_noun_matching() -> None:
     assert noun_matches("people", ("protesters",), ("arrest",))
     assert not noun_matches("people", ("workers",))  # "a town of 9,400 people" counts no workers

@@ -98,6 +98,18 @@ def test_report_date_is_not_an_event_date() -> None:
     assert extract_dates("Updated: June 2, 2025") == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "ahead"),
+    [
+        ("Police confirmed the footage would be released Friday afternoon.", True),
+        ("A hearing is scheduled for May 20.", True),
+        ("Agents arrested a woman on Eureka Street on Thursday.", False),
+    ],
+)
+def test_a_date_still_to_come_is_no_date_of_what_happened(sentence: str, ahead: bool) -> None:
+    assert BARE.future(sentence) is ahead
+
+
 def test_times_of_day() -> None:
     evening = one_date("on Thursday evening, protesters gathered")
     four = one_date("at 4 p.m. on Thursday")

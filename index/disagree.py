@@ -475,6 +475,8 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
         for value in job.facts.dates(c.text):
             if value.since != job.slot.duration:
                 continue
+            if _dated_elsewhere(c.text, value.text, job):
+                continue  # "last week in Worcester and Tuesday in Waltham": Tuesday is Waltham's
             if not job.slot.time and value.hours is not None:
                 if not value.has_calendar:
                     continue  # "just after 7 a.m." answers "what time", not "what date"
@@ -482,6 +484,22 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
                 continue
             out.append(Found(value, c, rel))
     return out
+
+
+_IN_PLACE = re.compile(r"\s*,?\s*(?:in|at|on)\s+(?P<place>(?:[A-Z][\w'-]+\s?){1,3})")
+
+
+def _dated_elsewhere(sentence: str, written: str, job: _Job) -> bool:
+    """The date is written right before another place than the question's ("Tuesday in
+    Waltham" for a question about Worcester)."""
+    if not job.q.places:
+        return False
+    at = sentence.find(written)
+    m = _IN_PLACE.match(sentence, at + len(written)) if at >= 0 else None
+    if m is None:
+        return False
+    found = job.facts.places(m["place"].strip())
+    return bool(found) and _elsewhere(found, _question_places(job), job.facts)
 
 
 def _subject_weight(job: _Job, ctx: Context | None = None) -> float:

@@ -318,6 +318,15 @@ def test_a_rule_or_a_limit_on_ability_says_nothing_of_what_happened() -> None:
     assert notes("did police assist ICE in Worcester", quotes, MADE) == ()
 
 
+def test_a_day_written_before_another_town_is_that_towns() -> None:
+    quotes = [
+        made_quote("S1", "ICE agents arrested a woman in Worcester on May 8, 2025."),
+        made_quote("S2", "The sheriff spoke after ICE arrests last week in Worcester and Tuesday in Waltham."),
+        made_quote("S3", "On May 8, ICE arrested a mother in Worcester."),
+    ]
+    assert notes("When did the ICE arrest in Worcester happen?", quotes, MADE) == ()
+
+
 def test_one_source_only() -> None:
     quotes = [
         made_quote("S1", "ICE agents arrested a man in Chelsea on May 8, 2025."),

@@ -19,6 +19,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import jellyfish
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -495,7 +496,7 @@ def _parse_part(text: str, ctx: _Context) -> ParsedQuestion:
             continue
         qw = _classify(surface, surface, cap, ctx)
         if qw.role is Role.CONTENT and not qw.known:
-            fix = None if cap else _agent_base(surface, ctx)
+            fix = None if cap else (_agent_base(surface, ctx) or _compound(surface, ctx))
             fix = fix or _correct(surface, cap, ctx)
             if fix is not None:
                 corrections.append((surface, fix))
@@ -587,6 +588,36 @@ def _agent_base(word: str, ctx: _Context) -> str | None:
     for base in (stem, stem + "e", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
         if base and _known(base, ctx):
             return base
+    return None
+
+
+COMPOUND_PART = 3  # letters each part of a closed compound has at least
+COMPOUND_DOCS = 20  # passages read to find two words side by side
+
+
+def _compound(word: str, ctx: _Context) -> str | None:
+    """Two words the sources write apart, written as one ("bodycam": "body camera",
+    "firetruck": "fire truck"); the second may be cut short, as "cam" is. Taken only when
+    the sources put the two words side by side."""
+    index = ctx.index
+    if len(word) < 2 * COMPOUND_PART or not word.isalpha():
+        return None
+    tok = ctx.lexicon.tokenizer
+    for k in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+        head, rest = word[:k], word[k:]
+        if head not in index.surface or not tok.tokens(head):
+            continue
+        first = index.term_id.get(index.fold.get(tok.tokens(head)[-1], tok.tokens(head)[-1]))
+        if first is None:
+            continue
+        for second in sorted(w for w in index.surface if w.startswith(rest) and w.isalpha()):
+            terms = tok.tokens(second)
+            tid = index.term_id.get(index.fold.get(terms[0], terms[0])) if terms else None
+            if tid is None:
+                continue
+            docs = np.intersect1d(index.docs_with(index.vocab[first]), index.docs_with(index.vocab[tid]))
+            if any((first, tid) in set(pairwise(index.ids(int(i)))) for i in docs[:COMPOUND_DOCS]):
+                return f"{head} {second}"
     return None
 
 

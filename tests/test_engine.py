@@ -200,6 +200,20 @@ async def test_a_question_for_an_age_needs_one(question: str, answered: bool) ->
     assert answered or answer.message == "The sources don't give that age."
 
 
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [("bodycam", "body camera"), ("firetruck", "fire truck"), ("firework", None)],
+)
+def test_a_closed_compound_is_read_as_the_two_words_the_sources_write(word: str, meant: str | None) -> None:
+    texts = {
+        "a": "The city will release body camera footage of the arrest on Friday.",
+        "b": "A fire truck blocked the street while crews worked. The fire was out by noon.",
+        "c": "Neighbors said the work on the street went on all day.",
+    }
+    q = engine_over(texts).parse(f"when did the {word} arrive")
+    assert dict(q.corrections).get(word) == meant
+
+
 @pytest.mark.parametrize("question", ["what did Núñez say?", "what did nunez say about the strike"])
 async def test_a_name_with_accents_is_found_typed_either_way(question: str) -> None:
     texts = {**STRIKE, "c": "Picket captain Marisol Núñez said the union would keep the line going all winter."}

@@ -934,7 +934,7 @@ def count_values(job: _Job) -> list[Found[CountValue]]:
                 continue
             if not verbs and job.facts.near_verb(c.text, v, job.facts.outcomes, COUNT_WINDOW):
                 continue  # "how many people were there": not the 3 people arrested
-            if _INFORMANTS.search(c.text, *_span(c.text, v.text)):
+            if _told_by(c.text, v.text):
                 continue  # "according to four people who were there" counts who told it
             out.append(Found(v, c, rel))
     return out
@@ -943,10 +943,10 @@ def count_values(job: _Job) -> list[Found[CountValue]]:
 _INFORMANTS = re.compile(r"\b(?:according to|said by|told by)\s+$", re.IGNORECASE)
 
 
-def _span(text: str, value: str) -> tuple[int, int]:
-    """Where a figure's text starts, as the end of the stretch before it (0, 0 when not found)."""
-    at = text.lower().find(value.lower())
-    return (0, at) if at > 0 else (0, 0)
+def _told_by(sentence: str, figure: str) -> bool:
+    """The figure counts who told it ("according to four people who were there")."""
+    at = sentence.lower().find(figure.lower())
+    return at > 0 and _INFORMANTS.search(sentence, 0, at) is not None
 
 
 def _told_so_far(c: Context) -> str:

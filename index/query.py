@@ -610,7 +610,7 @@ def _compound(word: str, ctx: _Context) -> str | None:
         first = index.term_id.get(index.fold.get(tok.tokens(head)[-1], tok.tokens(head)[-1]))
         if first is None:
             continue
-        for second in sorted(w for w in index.surface if w.startswith(rest) and w.isalpha()):
+        for second in (w for w in index.words_starting(rest) if w.isalpha()):
             terms = tok.tokens(second)
             tid = index.term_id.get(index.fold.get(terms[0], terms[0])) if terms else None
             if tid is None:

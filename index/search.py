@@ -12,6 +12,7 @@ recomputed from the sources' text.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import math
@@ -345,6 +346,7 @@ class SearchIndex:
         self.bm25 = bm25 or BM25Index.build(self.token_lists(), **BM25_PARAMS)  # type: ignore[arg-type]
         self.n = len(self.passages)
         self._words_by_freq: list[str] | None = None
+        self._words_sorted: list[str] | None = None
 
     # -- building -----------------------------------------------------------------------
 
@@ -446,6 +448,15 @@ class SearchIndex:
         if self._words_by_freq is None:
             self._words_by_freq = sorted(self.surface, key=lambda w: (-self.surface[w], w))
         return self._words_by_freq
+
+    def words_starting(self, prefix: str) -> list[str]:
+        """The sources' words that begin with ``prefix``, in order (a bisection, not a scan)."""
+        if self._words_sorted is None:
+            self._words_sorted = sorted(self.surface)
+        words = self._words_sorted
+        at = bisect.bisect_left(words, prefix)
+        end = bisect.bisect_left(words, prefix + "\uffff", at)
+        return words[at:end]
 
     # -- persistence ------------------------------------------------------------------
     # Terms, sentences and vocabulary are stored beside the passages so loading an index

@@ -19,7 +19,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntFlag
 
@@ -32,8 +32,8 @@ from index.lexicon import Derived, Lexicon
 from index.models import Passage
 from index.passages import split_passages
 from index.text import QUOTATION, sentence_spans
-from index.tokenize import words
-from index.values import PlaceKind
+from index.tokenize import Tokenizer, words
+from index.values import NameMention, PlaceKind
 from index.values_ages import ages
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,7 @@ def analyze_source(source_id: str, text: str, lexicon: Lexicon) -> SourceAnalysi
     passages = split_passages(source_id, text, lexicon.furniture)
     out = SourceAnalysis(source_id, passages, [], [], [])
     per_sentence: list[list[list[str]]] = []
+    titles: dict[str, tuple[str, ...]] = {}  # surname -> the title it is first given ("U.S. Attorney")
     for p in passages:
         heading = tok.tokens(p.heading)
         sents: list[list[str]] = [heading]
@@ -159,7 +160,13 @@ def analyze_source(source_id: str, text: str, lexicon: Lexicon) -> SourceAnalysi
         years: set[int] = set()
         info: list[tuple[int, int, int, int, int]] = []
         for a, b in spans[1:]:
-            flags, ys = _facts_of(p.text[a:b], lexicon)
+            flags, ys, named = _facts_of(p.text[a:b], lexicon)
+            for m in named:
+                if m.context and not m.quoted:
+                    # the title without the place it is of ("Essex County Sheriff": the sheriff)
+                    where = {t for _, _, name in lexicon.facts.gazetteer.find(m.context) for t in tok.tokens(name)}
+                    title = tuple(t for t in tok.tokens(m.context) if t not in where)
+                    titles.setdefault(m.surname.lower(), title)
             if flags & Fact.PLACE:
                 out.local_places.update(x.name for x in lexicon.facts.places(p.text[a:b]) if x.kind is PlaceKind.LOCAL)
             years.update(ys)
@@ -176,13 +183,26 @@ def analyze_source(source_id: str, text: str, lexicon: Lexicon) -> SourceAnalysi
             flat.extend(kept)
             _, _, a, b, f = info[k]
             info[k] = (start, len(flat), a, b, f)
+        flat.extend(_titles_of(flat, titles, tok))
         out.terms.append(flat)
     if stuffing:
         log.info("%s: kept one mention of %d keyword-stuffing phrases per passage", source_id, len(stuffing))
     return out
 
 
-def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
+def _titles_of(terms: Sequence[str], titles: Mapping[str, tuple[str, ...]], tok: Tokenizer) -> list[str]:
+    """Title terms a passage names someone by only through their surname: "Foley warned …",
+    in a source that calls her "U.S. Attorney Leah Foley", is about the U.S. attorney. They
+    follow the passage's last sentence, so they count for the passage, never for a sentence."""
+    have = set(terms)
+    extra: list[str] = []
+    for surname, title in titles.items():
+        if any(t in have for t in tok.tokens(surname)):
+            extra.extend(t for t in title if t not in have and t not in extra)
+    return extra
+
+
+def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int], list[NameMention]]:
     """What one sentence states, and the years it names."""
     facts = lexicon.facts
     flags = Fact(0)
@@ -203,7 +223,8 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
         flags |= Fact.COUNT
     if any(p.kind not in (PlaceKind.STATE, PlaceKind.COUNTRY) for p in facts.places(sentence)):
         flags |= Fact.PLACE
-    if facts.names(sentence):
+    named = facts.names(sentence)
+    if named:
         flags |= Fact.NAME
     if QUOTATION.search(sentence):
         flags |= Fact.QUOTE
@@ -231,7 +252,7 @@ def _facts_of(sentence: str, lexicon: Lexicon) -> tuple[Fact, list[int]]:
         flags |= Fact.ORGANIZATION
     if not flags & Fact.QUOTE and lexicon.signpost.search(sentence):
         flags |= Fact.SIGNPOST  # "we will" in someone's quoted words is what they said
-    return flags, years
+    return flags, years, named
 
 
 def _boilerplate(passages: Sequence[Sequence[Sequence[str]]]) -> set[tuple[str, ...]]:

@@ -200,6 +200,17 @@ async def test_a_question_for_an_age_needs_one(question: str, answered: bool) ->
     assert answered or answer.message == "The sources don't give that age."
 
 
+def test_a_surname_alone_stands_for_the_title_its_source_gives_it() -> None:
+    intro = "Worcester Police Chief Paul Saucier spoke to reporters on Friday about the arrest. " * 3
+    later = "Saucier warned that anyone who obstructs federal agents could face charges. " * 3
+    other = "Neighbors warned each other by text when agents arrived, and dozens came out to watch. " * 3
+    search = engine_over({"a": f"{intro}\n\n{later}", "b": other}).snapshot.view().search
+    terms = {search.passages[i].text[:5]: {search.vocab[t] for t in search.ids(i)} for i in range(search.n)}
+    assert "polic_chief" in terms["Sauci"]  # "Saucier warned …" is about the police chief
+    assert "worcest" not in terms["Sauci"]  # the place of the title is not carried over
+    assert "polic_chief" not in terms["Neigh"]
+
+
 @pytest.mark.parametrize(
     ("word", "meant"),
     [("bodycam", "body camera"), ("firetruck", "fire truck"), ("firework", None)],

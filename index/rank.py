@@ -270,7 +270,7 @@ def _value_grades(
             _count_grade(text[s.start : s.end], q, lexicon) if g else 0.0 for s, g in zip(sents, grades, strict=True)
         ]
     if define is not None:
-        said = [1.0 if define.search(text[s.start : s.end]) else 0.0 for s in sents]
+        said = [_defines(define, text[s.start : s.end]) for s in sents]
         return [max(a, b) for a, b in zip(grades, said, strict=True)]
     if q.slot.kind is SlotKind.CLAIM:
         return [asserts(s.facts) for s in sents]
@@ -337,10 +337,23 @@ def _definition(q: ParsedQuestion) -> re.Pattern[str] | None:
     last = q.slot.subject.split()[-1]
     stem = re.escape(last[:-1] if len(last) > 4 and last.endswith("s") else last)
     return re.compile(
-        rf"\b{stem}\w*(?:'s)?(?:\s*[,:(]|\s+(?:is|was|are|were|refers to|means|describes))\s+(?:a|an|the|one|our)\b"
+        rf"\b{stem}\w*(?:'s)?(?:\s*(?P<sep>[,:(])|\s+(?:is|was|are|were|refers to|means|describes))"
+        rf"\s+(?P<det>a|an|the|one|our)\b"
         rf"|\b(?:that|this|it) (?:is|was) (?:\w+ ){{0,3}}{stem}\w*\s*,",
         re.IGNORECASE,
     )
+
+
+def _defines(define: re.Pattern[str], sentence: str) -> float:
+    """1 for "X is a …" or "X, an …"; in part for "X, the …", which is also how a list
+    reads ("the Fenwick Arms, the crowd of tenants and the mayor")."""
+    grade = 0.0
+    for m in define.finditer(sentence):
+        if m["sep"] and m["det"].lower() == "the":
+            grade = max(grade, PARTIAL)
+        else:
+            return 1.0
+    return grade
 
 
 def _count_grade(sentence: str, q: ParsedQuestion, lexicon: Lexicon) -> float:

@@ -398,6 +398,20 @@ def test_who_was_arrested_is_answered_by_whoever_is_named_near_the_arrest() -> N
     assert "16-year-old" in answer.quotes[0].text
 
 
+def test_what_is_x_prefers_x_is_a_to_x_in_a_list() -> None:
+    """ "The Harlow Mill, the crowd and the mayor" lists the mill; "The Harlow Mill is a …"
+    says what it is."""
+    texts = {
+        "a": "It is about a strike at the Harlow Mill, the crowd of workers who blocked the gates, "
+        "and the mayor's call for calm afterwards.",
+        "b": "The Harlow Mill is a brick textile factory on Canal Street, close to the old rail yard. It was "
+        "bought by an investment company from Ohio in 2019, and wages were cut soon after. Many long-time "
+        "workers say they were not told about the sale until months later.",
+    }
+    answer = ask_among_others(texts, "What is the Harlow Mill?")
+    assert answer.quotes[0].text.startswith("The Harlow Mill is a brick")
+
+
 def test_an_faq_entry_asking_the_same_kind_of_question_answers_it() -> None:
     """ "What should I do if I see …" is answered under "What should witnesses do?", though
     another paragraph shares as many of its words."""

@@ -541,7 +541,8 @@ def _framing_terms(qwords: Sequence[QuestionWord], terms: Sequence[str], lex: Le
     for i, q in enumerate(qwords):
         # "since when has she led …": a subordinator before any content word asks, not frames
         if q.typed in subs and any(p.role is Role.CONTENT and p.typed not in subs for p in qwords[:i]):
-            tail = {t for w in qwords[i + 1 :] for t in lex.tokenizer.tokens(w.word)}
+            # read as one text, so a phrase ("broke out") gives the term it stands for
+            tail = set(lex.tokenizer.tokens(" ".join(w.word for w in qwords[i + 1 :])))
             framed = tuple(t for t in dict.fromkeys(terms) if t in tail)
             return framed if len(framed) < len(set(terms)) else ()
     return ()

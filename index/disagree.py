@@ -325,10 +325,19 @@ def relevance(ctx: Context, job: _Job, strict: bool = False) -> float | None:
             score += 0.3
     if job.key and in_sentence == 0 and not (ctx.primary and score > 0):
         return None
-    if not job.key and score == 0 and not ctx.primary:
+    if not job.key and score == 0 and (not ctx.primary or _lacks_generic(ctx, job)):
         return None
     score += 0.5 if ctx.primary else 0.0
     return score - 0.01 * ctx.rank
+
+
+def _lacks_generic(ctx: Context, job: _Job) -> bool:
+    """A question whose subject is all common words ("the meeting") still needs one of them
+    in the sentence or the heading it answers under."""
+    if not job.generic:
+        return False
+    heading = set(job.lexicon.tokenizer.tokens(ctx.heading)) if ctx.heading else set()
+    return not any(t in heading for t in job.generic)
 
 
 def _one_name(anchors: Sequence[Anchor], question: str) -> list[list[Anchor]]:

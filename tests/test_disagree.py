@@ -571,6 +571,38 @@ def test_a_figure_in_a_paragraph_naming_no_place_counts_for_the_place_its_source
     assert [d.facet for d in answer.disagreements] == ["count"]
 
 
+def test_a_clause_naming_the_event_frames_the_question_and_does_not_hide_its_dates() -> None:
+    """ "The meeting where the protest broke out": the clause says which meeting; the dates
+    are compared for the meeting, and a sentence naming neither gives none."""
+    texts = {
+        "a": "The protest happened on Monday, October 13, 2025, at the regular meeting of the Harwell City "
+        "Council. Hundreds of people came to speak against the drone plan.",
+        "b": "A Harwell City Council meeting on the drone plan was halted on Tuesday, Oct. 14, 2025, after a "
+        "bottle was thrown toward the dais. The plan would buy 12 drones, with four of them flying in a first "
+        "phase starting in early 2026.",
+        "c": "Council members said the meeting drew the largest crowd in years.",
+    }
+    q = ENGINE.parse("What day was the council meeting where the protest broke out?")
+    assert "start" in q.context  # the phrase "broke out" framed, not only its words
+    answer = engine_over(texts).answer("What day was the council meeting where the protest broke out?")
+    [note] = answer.disagreements
+    assert {v.value for v in note.values} == {"October 13, 2025", "October 14, 2025"}
+
+
+def test_a_sentence_naming_none_of_the_subject_gives_no_date_for_it() -> None:
+    """When every word of the subject is common in the collection, a date still needs one of
+    them in its sentence: "a first phase starting in early 2026" is no meeting's date."""
+    texts = {
+        "a": "The protest happened on Monday, October 13, 2025, at the regular meeting of the Harwell City "
+        "Council. Hundreds of people came to speak against the drone plan.",
+        "b": "Hundreds of people packed the Harwell council meeting on the drone plan. The plan would buy 12 "
+        "drones, with four of them flying in a first phase starting in early 2026.",
+        "c": "Council members said the meeting drew the largest crowd in years.",
+    }
+    answer = engine_over(texts).answer("What day was the council meeting where the protest broke out?")
+    assert not any("2026" in v.value for d in answer.disagreements for v in d.values)
+
+
 def test_since_when_asks_and_frames_nothing() -> None:
     q = ENGINE.parse("Since when has Coppinger been sheriff?")
     assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)

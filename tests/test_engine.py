@@ -412,6 +412,16 @@ def test_what_is_x_prefers_x_is_a_to_x_in_a_list() -> None:
     assert answer.quotes[0].text.startswith("The Harlow Mill is a brick")
 
 
+def test_pelting_is_throwing() -> None:
+    texts = {
+        "a": "Parents pelted the van with eggs as it pulled away from the school.",
+        "b": "The school's breakfast club buys eggs from a farm near the river every week.",
+    }
+    engine = engine_over({**texts, **OTHER_SOURCES})
+    assert engine.answer("did anyone throw eggs at the van?").quotes[0].source_id == "a"
+    assert engine.parse("pelted").terms == engine.parse("thrown").terms
+
+
 def test_an_faq_entry_asking_the_same_kind_of_question_answers_it() -> None:
     """ "What should I do if I see …" is answered under "What should witnesses do?", though
     another paragraph shares as many of its words."""

@@ -395,7 +395,12 @@ def diversify(
 
     def take(s: Scored) -> bool:
         ts = index.term_set(s.passage)
-        if any(_overlap(ts, index.term_set(t.passage)) >= ranking.duplicate_overlap for t in taken):
+        sid = index.passages[s.passage].source_id
+        if any(
+            _overlap(ts, index.term_set(t.passage), index.passages[t.passage].source_id == sid)
+            >= ranking.duplicate_overlap
+            for t in taken
+        ):
             return False
         taken.append(s)
         return True
@@ -427,7 +432,10 @@ def diversify(
     return taken  # selection order: a larger ``want`` only appends, so pages never overlap
 
 
-def _overlap(a: frozenset[int], b: frozenset[int]) -> float:
+def _overlap(a: frozenset[int], b: frozenset[int], same_source: bool = True) -> float:
+    """Shared terms over the smaller set: within a source, a passage contained in another
+    repeats it. Across sources over the larger: only a copy repeats it; a short report
+    stating what a longer one does is another source saying so."""
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    return len(a & b) / (min(len(a), len(b)) if same_source else max(len(a), len(b)))

@@ -564,6 +564,21 @@ def test_a_further_passage_that_does_not_state_when_yields_to_one_that_does() ->
     assert [s.passage for s in diversify(scored, search, ranking, 3)] == [first, other, undated]
 
 
+def test_a_short_report_inside_a_longer_ones_words_is_another_source_saying_so() -> None:
+    """Every word of one source's sentence recurs in another's longer paragraph: within a
+    source that would be a repeat, across sources it is a second source saying so."""
+    texts = {
+        "a": "The parent council says it will hold a candlelight vigil on the school's front lawn on Thursday at "
+        "7 p.m. Organizers are asking people to bring candles and to leave protest signs at home, and the "
+        "principal has asked families to park on Garrow Avenue.",
+        "b": "The school's parent council said it would hold a candlelight vigil on the school's front lawn on "
+        "Thursday at 7 p.m.",
+        "d": "The festival sold 20,000 tickets.",
+    }
+    quoted = [q.source_id for q in engine_over(texts).answer("When was the vigil held?").quotes]
+    assert {"a", "b"} <= set(quoted)
+
+
 def test_two_sources_telling_the_same_facts_are_both_quoted_and_a_copy_once() -> None:
     """Most of a short report's words recur in another's account of the same facts; both
     are what two sources say. A verbatim copy in a third source adds nothing."""

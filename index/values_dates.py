@@ -226,8 +226,16 @@ class DateReader:
         self.rules = rules
         self._p = _patterns(rules)
         self.spoken = _spoken_clock(rules)
+        # A cue dates the report when a date follows it ("Published: May 10", "updated on
+        # Tuesday", "© 2025") or it opens the line; "issued an advisory on Monday" is an event.
+        calendar_words = _alt([*rules.months, *rules.weekdays])
         self._report = (
-            re.compile(rf"(?<!\w)(?:{_alt(rules.report_date_cues)})(?!\w)") if rules.report_date_cues else None
+            re.compile(
+                rf"^\W*(?:{_alt(rules.report_date_cues)})(?!\w)"
+                rf"|(?<!\w)(?:{_alt(rules.report_date_cues)})\s*:?\s*(?:on\s+|at\s+)?(?=\d|(?:{calendar_words})\b)"
+            )
+            if rules.report_date_cues
+            else None
         )
 
     def is_report_date_sentence(self, sentence: str) -> bool:

@@ -96,6 +96,10 @@ def test_report_date_is_not_an_event_date() -> None:
     assert extract_dates("Published May 10, 2025 at 9:00 a.m.") == []
     assert extract_dates("Issued: March 13, 2025, 2:30 p.m.") == []
     assert extract_dates("Updated: June 2, 2025") == []
+    assert extract_dates("© 2025 Harnshire Echo") == []
+    # the same words telling of an event date it
+    advisory = extract_dates("The department issued an advisory and the town closed the beach on Monday, August 4.")
+    assert [d.days for d in advisory] == [(4, 4)]
 
 
 @pytest.mark.parametrize(

@@ -471,7 +471,7 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
     out: list[Found[DateValue]] = []
     asks_career = job.facts.career_step(job.q.text)
     asks_future = job.facts.future(job.q.text) or bool(_ASKS_AHEAD.search(job.q.corrected.lower()))
-    for c in job.contexts:
+    for c in (_as_acts(c, job) for c in job.contexts):
         rel = relevance(c, job)
         if rel is None or not _carries_subject(c, job, DATE_SHARE):
             continue
@@ -481,7 +481,10 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
             continue  # "reports that it happened on Monday are wrong"
         if not asks_future and job.facts.future(c.text):
             continue  # "is scheduled to appear in court on June 18" dates no arrest
-        for value in job.facts.dates(c.text):
+        began = not job.slot.duration and _state_since(c.text, job)
+        for found in job.facts.dates(c.text):
+            # "has been closed since Monday": closed on Monday
+            value = replace(found, since=False) if began and found.since else found
             if value.since != job.slot.duration:
                 continue
             if _dated_elsewhere(c.text, value.text, job):
@@ -493,6 +496,37 @@ def date_values(job: _Job) -> list[Found[DateValue]]:
                 continue
             out.append(Found(value, c, rel))
     return out
+
+
+_STATE_SINCE = re.compile(r"\b(?:has|have|had)\s+been\s+(?P<verb>\w+)\b[^.;]{0,30}?\bsince\b", re.IGNORECASE)
+
+
+def _state_since(sentence: str, job: _Job) -> bool:
+    """The sentence says since when the asked act's state has held ("the beach has been
+    closed since Monday" for "when did they close the beach"): its start is the act's date."""
+    tok = job.lexicon.tokenizer
+    asked = {*job.key, *job.generic}
+    return any(set(tok.tokens(m["verb"])) & asked for m in _STATE_SINCE.finditer(sentence))
+
+
+def _as_acts(c: Context, job: _Job) -> Context:
+    """The sentence without the question's terms it uses only as adjectives: a participle
+    after a determiner ("onto the closed beach") describes a state, not the act dated
+    ("when did the town close the beach")."""
+    ws = words(c.text)
+    tok = job.lexicon.tokenizer
+    determiners = job.facts.rules.thing_determiners
+    adjectival: set[str] = set()
+    acted: set[str] = set()
+    for i, w in enumerate(ws):
+        terms = tok.tokens(w.surface)
+        before = ws[i - 1].surface if i else ""
+        if before in determiners and i + 1 < len(ws) and is_participle(w.surface, job.lexicon):
+            adjectival.update(terms)
+        else:
+            acted.update(terms)
+    only = (adjectival - acted) & {*job.key, *job.generic}
+    return replace(c, terms=c.terms - only) if only else c
 
 
 _IN_PLACE = re.compile(r"\s*,?\s*(?:in|at|on)\s+(?P<place>(?:[A-Z][\w'-]+\s?){1,3})")

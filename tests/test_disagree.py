@@ -603,6 +603,20 @@ def test_a_sentence_naming_none_of_the_subject_gives_no_date_for_it() -> None:
     assert not any("2026" in v.value for d in answer.disagreements for v in d.values)
 
 
+def test_when_an_act_happened_is_not_when_its_state_was_mentioned() -> None:
+    """ "Onto the closed beach" tells of Saturday's rally, not of the closing; "has been
+    closed since Monday, August 4" dates the closing."""
+    texts = {
+        "a": "On Saturday, August 9, at about 2:10 p.m., people at a rally got through the fence around the "
+        "closed beach and went into the water. The beach has been closed to the public since Monday, "
+        "August 4, under a health advisory.",
+        "b": "The town closed the beach on Monday, August 4, after the county issued an algae advisory.",
+        "c": "The library on Main Street is open on weekdays.",
+    }
+    answer = engine_over(texts).answer("When did the town close the beach?")
+    assert answer.disagreements == ()
+
+
 def test_since_when_asks_and_frames_nothing() -> None:
     q = ENGINE.parse("Since when has Coppinger been sheriff?")
     assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)

@@ -171,7 +171,14 @@ def _patterns(r: Rules) -> dict[str, re.Pattern[str]]:
         "years": re.compile(r"\b(?P<year>(?:19|20)\d\d)\s*(?:-|to|through)\s*(?P<y2>(?:19|20)\d\d)\b"),
         # in 2019 / since 2017 (a bare year)
         "year": re.compile(r"(?<![\d/$#.-])\b(?P<year>(?:19|20)\d\d)\b(?![\d/-]|\s*%|\s*\()"),
-        "weekday": re.compile(rf"\b(?P<wd>{_alt([w for w in r.weekdays if len(w) > 3])})\b", re.I),
+        # "Friday", "tues"; a three-letter form ("sat", "sun", "wed" are words too) only
+        # capitalized, with its period, or before a day of the month ("fri the 15th")
+        "weekday": re.compile(
+            rf"\b(?P<wd>(?i:{_alt([w for w in r.weekdays if len(w) > SHORT_DAY])})"
+            rf"|{_alt([w.capitalize() for w in r.weekdays if len(w) <= SHORT_DAY])}"
+            rf"|(?i:{_alt([w for w in r.weekdays if len(w) <= SHORT_DAY])})"
+            r"(?=\.|\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b))\b"
+        ),
         # 4 p.m. / 9:40pm / 9.40pm (British)
         "clock": re.compile(
             r"\b(?P<h>\d{1,2})(?:[:.](?P<min>[0-5]\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])",
@@ -244,6 +251,9 @@ class DateReader:
 
     def extract(self, sentence: str) -> list[DateValue]:
         return _extract_dates(self, sentence)
+
+
+SHORT_DAY = 3  # letters of a weekday's shortest forms ("fri"), which may be other words ("sat")
 
 
 def _valid(year: int | None, month: int, d1: int, d2: int) -> bool:

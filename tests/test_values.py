@@ -92,6 +92,21 @@ def test_missing_year_only_compares_what_is_given() -> None:
     assert not dates_compatible(may8, one_date("In July 2024"))
 
 
+@pytest.mark.parametrize(
+    ("text", "weekday"),
+    [
+        ("beach maybe back open fri the 15th", 4),
+        ("Sat. afternoon ppl went in", 5),
+        ("[Sun 1:00 PM] admin: locking this", 6),
+        ("tues 6:30 town hall, special meeting", 1),
+        ("we sat on the sand all day", None),
+        ("the sun came out and we swam", None),
+    ],
+)
+def test_a_short_weekday_is_read_where_it_cannot_be_another_word(text: str, weekday: int | None) -> None:
+    assert [d.weekday for d in extract_dates(text)] == ([] if weekday is None else [weekday])
+
+
 def test_report_date_is_not_an_event_date() -> None:
     assert extract_dates("Published May 10, 2025 at 9:00 a.m.") == []
     assert extract_dates("Issued: March 13, 2025, 2:30 p.m.") == []

@@ -1332,7 +1332,7 @@ def claim_values(job: _Job) -> list[Found[tuple[int, str]]]:
 
 
 _ORIGIN = re.compile(r"\bwhere\b(?:\s+[\w'-]+){0,5}?\s+(?:originally\s+)?from\b|\bhometown\b|\bcountry of origin\b")
-_ASKS_AHEAD = re.compile(r"\bwhen (?:is|are)\b|\bwhat (?:day|date|time) (?:is|are)\b")
+_ASKS_AHEAD = re.compile(r"\bwhen (?:is|are|does|do)\b|\bwhat (?:day|date|time) (?:is|are|does|do)\b")
 _CALENDAR_WORD = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
 _MODAL_QUESTION = re.compile(r"^(?:\W*\w+\s+){0,3}?(?:can|could|may|is it (?:legal|illegal|allowed|ok|okay))\b")
 

@@ -617,6 +617,18 @@ def test_when_an_act_happened_is_not_when_its_state_was_mentioned() -> None:
     assert answer.disagreements == ()
 
 
+def test_when_does_it_reopen_asks_ahead() -> None:
+    """ "When does the beach open back up" asks for a date to come: "is expected to reopen on
+    Friday, August 15" answers it."""
+    texts = {
+        "a": "The town says the beach is expected to reopen on Friday, August 15, if water tests come back clean.",
+        "b": "Officials said the beach could reopen on Monday, August 18, once two samples pass.",
+        "c": "The library on Main Street is open on weekdays.",
+    }
+    answer = engine_over(texts).answer("when does the beach reopen")
+    assert [d.facet for d in answer.disagreements] == ["date"]
+
+
 def test_since_when_asks_and_frames_nothing() -> None:
     q = ENGINE.parse("Since when has Coppinger been sheriff?")
     assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)

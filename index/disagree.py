@@ -751,10 +751,17 @@ def thing_values(job: _Job) -> list[Found[Thing]]:
     """Things said to be thrown, used or taken, in sentences that carry the question's
     subject; never "an object" alone, nor one a sentence denies or only supposes."""
     out: list[Found[Thing]] = []
+    # "What tool did people use to get through the fence?": besides the verb, something of
+    # what it was used for must be in the sentence (or the heading it answers).
+    others = [t for t in (*job.key, *job.generic) if t not in job.slot.verbs]
+    tok = job.lexicon.tokenizer
     for c in job.contexts:
         rel = relevance(c, job)
         if rel is None or not _carries_subject(c, job, DATE_SHARE) or job.facts.refutes(c.text):
             continue  # "some websites reported a brick was thrown; police have not mentioned any brick"
+        heading = set(tok.tokens(c.heading)) if c.heading else set()
+        if others and not any(t in c.terms or t in heading for t in others):
+            continue
         found = job.facts.things(c.text, job.slot.verbs)
         if not found and _answers_asked(c, job):
             found = [v for v in (job.facts.thing_answer(c.text),) if v is not None]

@@ -229,7 +229,9 @@ _JOB = re.compile(
     r"|\b(?:old|previous|former|last) (?:job|occupation|career)\b"
 )
 _THING = re.compile(
-    r"\bwhat (?:(?:was|were|got|had been|has been|have been) (?:\w+ly )?(?P<passive>[a-z]+)"
+    # "what (tool) did they use": a noun may name the kind of thing, not the kind of answer
+    r"\bwhat (?:(?!kind\b|type\b|sort\b|time\b|day\b|date\b|year\b)[a-z]+ )?"
+    r"(?:(?:was|were|got|had been|has been|have been) (?:\w+ly )?(?P<passive>[a-z]+)"
     r"|(?:did|do|does) (?:[a-z'-]+ ){1,4}?(?P<active>[a-z]+)(?= (?:at|to|on|in|into|toward|towards|through|during"
     r"|against|from|when|after|before|with)\b|\s*[?.!]*$))"
 )

@@ -91,6 +91,9 @@ class ThingReader:
             if not self._content(w.surface):
                 break
             taken.insert(0, w)
+        first = ws.index(taken[0]) if taken else 0
+        if first and ws[first - 1].surface in self._negations:
+            return None  # "no chemical agent was used"
         return self._thing(taken)
 
     def _after(self, ws: list[Word], i: int) -> Thing | None:

@@ -753,6 +753,22 @@ def test_what_was_thrown_compares_things_and_skips_what_a_source_disputes() -> N
     assert sorted(v.sources for v in note.values) == [("a", "c"), ("b",)]
 
 
+def test_what_was_used_for_the_act_asked_not_what_was_used_or_denied_elsewhere() -> None:
+    """ "What tool did people use to get through the fence": not pepper spray that rangers are
+    said to have used, nor a chemical agent a source says was not used."""
+    texts = {
+        "a": "More than 200 people stormed the beach after protesters used a car jack to pry the fence open.",
+        "b": "Witnesses said someone used bolt cutters to cut the ties holding two fence panels together, and "
+        "people began squeezing through the gap.",
+        "c": "Rangers cleared the beach within the hour. No pepper spray or other chemical agent was used by "
+        "rangers at any time.",
+        "d": "We have not been able to confirm reports on social media that rangers used pepper spray.",
+        "e": "The library on Main Street is open on weekdays.",
+    }
+    (note,) = engine_over(texts).answer("What tool did people use to get through the beach fence?").disagreements
+    assert {v.value for v in note.values} == {"car jack", "bolt cutters"}
+
+
 def test_a_date_yet_to_come_is_not_when_it_happened() -> None:
     """A court date is not the arrest's, unless the question asks what is scheduled."""
     texts = {

@@ -398,6 +398,8 @@ def test_sentences_keep_abbreviations() -> None:
         ("what is the fenwick arms", "what"),
         ("waltham thing - did ice smash a van window", "claim"),
         ("What was thrown at the truck after the collision?", "thing"),
+        ("What tool did people use to get through the fence?", "thing"),
+        ("what time did they use the gate", "date"),
         ("what did they use to break the window", "thing"),
         ("what was the date", "what"),
         ("What sort of business owns the block where the family lived?", None),
@@ -719,6 +721,7 @@ THROW = tuple(FACTS.tokenizer.tokens("throw"))
         ("Protesters did not throw anything.", []),
         ("It was thrown at the truck.", []),
         ("The crowd threw at the officers.", []),
+        ("No plastic water bottle was thrown at any time, police said.", []),
     ],
 )
 def test_things_thrown(sentence: str, things: list[str]) -> None:

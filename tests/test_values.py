@@ -307,6 +307,7 @@ def test_counted_noun_matching() -> None:
     assert not noun_matches("people", ("workers",))  # "a town of 9,400 people" counts no workers
     assert noun_matches("arrests", ("protesters",), ("arrest",))
     assert not noun_matches("officers", ("people",))
+    assert noun_matches("persons", ("people",), ("citat",))  # "Eleven persons were issued citations"
     assert not noun_matches("incidents", ("protesters",), ("arrest",))
 
 

@@ -341,13 +341,15 @@ class Lexicon:
 
     def speaker_pattern(self, names: Sequence[str]) -> re.Pattern[str]:
         """Someone named ``names`` reported as speaking: "X said", "said X", "according to X",
-        "per X", "X's statement", "X, who …, described"."""
+        "per X", "X's statement", "X, who …, described", or a label before quoted words
+        ("Chief Aaron Voss, Tessaly Police Department: \"…\"")."""
         who = "|".join(re.escape(n) for n in names)
         verbs = "|".join(re.escape(v) for v in self.language.speech_verbs)
         return re.compile(
             rf"\b(?:{who})\w*(?:'s)?(?:[\s,]+[\w'’-]+){{0,6}}?[\s,]+(?:{verbs})\b"
             rf"|\b(?:{verbs})\s+(?:\w+\s+){{0,3}}(?:{who})"
             rf"|\b(?:according to|per)\s+(?:\w+\s+){{0,2}}(?:{who})"
+            rf"|\b(?:{who})\w*(?:[\s,]+[\w'’.-]+){{0,6}}?\s*:\s*[\"“]"
             rf"|\b(?:{who})\w*(?:'s|’s)?\s+(?:[\w'’-]+\s+){{0,3}}(?:statement|message|remarks|comments|words|"
             rf"press conference|announcement)",
             re.IGNORECASE,

@@ -116,6 +116,17 @@ async def test_a_quote_question_needs_its_speaker_named_in_the_sources(question:
         assert answer.message == "The sources don't quote the premier of Nova Scotia on this."
 
 
+async def test_a_speaker_labelling_a_quote_is_heard() -> None:
+    """Press releases label quotes: "Chief Aaron Voss, Police Department: \"…\"" is the chief speaking."""
+    texts = {
+        "a": "Port Allard Police Chief Aaron Voss was at the gate all morning.\n\n"
+        'Chief Aaron Voss, Port Allard Police Department: "Nobody will be charged for standing on a picket line."',
+        "b": "The union voted on Friday to keep picketing the fish plant.",
+    }
+    answer = await engine_over(texts).ask("What did the police chief say about the picket line?")
+    assert answer.answered and "Nobody will be charged" in answer.quotes[0].text
+
+
 async def test_a_doer_the_sources_do_not_name_is_read_as_what_they_do() -> None:
     engine = engine_over(STRIKE)
     question = "did the cops charge the trucker or nah"

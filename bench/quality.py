@@ -63,6 +63,7 @@ def sets() -> list[QuestionSet]:
         QuestionSet("corpus-e", HELDOUT / "corpus-e.yaml", HELDOUT / "corpus-e", True),
         QuestionSet("corpus-f", HELDOUT / "corpus-f.yaml", HELDOUT / "corpus-f", True),
         QuestionSet("corpus-g", HELDOUT / "corpus-g.yaml", HELDOUT / "corpus-g", True),
+        QuestionSet("corpus-h", HELDOUT / "corpus-h.yaml", HELDOUT / "corpus-h", True),
         *(
             QuestionSet(f"probe-{p.stem}", p, _probe_sources(p.stem), True, probe=True)
             for p in sorted((HELDOUT / "probe").glob("*.yaml"))

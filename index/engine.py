@@ -372,7 +372,7 @@ def answer(
                 reason = "The sources don't cover this question."
             elif part.slot and part.slot.kind is SlotKind.QUOTE and not _speaker_heard(part, scored, snap):
                 reason = f"The sources don't quote {_speaker_named(part, snap)} on this."
-            elif part.slot and part.slot.money and not _amount_given(scored[: ranking.coverage_window], snap):
+            elif part.slot and part.slot.money and not _amount_given(part, scored[: ranking.coverage_window], snap):
                 reason = "The sources don't give that amount."
             elif (
                 part.slot
@@ -621,9 +621,23 @@ def _speaker_heard(q: ParsedQuestion, scored: Sequence[Scored], snap: View) -> b
     return any(pattern.search(fold_accents(snap.search.passages[s.passage].text)) for s in scored[:SPEAKER_CANDIDATES])
 
 
-def _amount_given(scored: Sequence[Scored], snap: View) -> bool:
-    """Some of the best passages states an amount of money ("how much does she make")."""
-    return any(snap.lexicon.facts.states_money(snap.search.passages[s.passage].text) for s in scored)
+def _amount_given(q: ParsedQuestion, scored: Sequence[Scored], snap: View) -> bool:
+    """Some of the best passages states an amount of money ("how much does she make") in a
+    sentence (or beside one) naming what the question prices: a fine of $263.50 is not what
+    the town paid for the fence."""
+    assert q.slot is not None
+    search = snap.search
+    priced = {search.term_id[t] for t in q.terms if t in search.term_id and t not in q.slot.verbs}
+    for s in scored:
+        text = search.passages[s.passage].text
+        sents = search.sentences(s.passage)
+        for k, sent in enumerate(sents):
+            if not snap.lexicon.facts.states_money(text[sent.start : sent.end]):
+                continue
+            near = set().union(*(x.terms for x in sents[max(0, k - 1) : k + 2]))
+            if not priced or priced & near:
+                return True
+    return False
 
 
 def _quote(snap: View, i: int, score: float) -> Quote:

@@ -177,6 +177,8 @@ def test_a_chat_check_asks_about_what_it_reports_not_the_report() -> None:
         ("What is the fire chief's annual salary?", False),
         ("what is the raise the union is asking for?", True),
         ("what was the pay dispute about?", True),
+        ("how much is the fine for trespassing", True),
+        ("how much did the town pay for the new gate?", False),  # the fine is not the gate's price
     ],
 )
 async def test_a_question_for_an_amount_of_money_needs_one(question: str, answered: bool) -> None:
@@ -184,6 +186,9 @@ async def test_a_question_for_an_amount_of_money_needs_one(question: str, answer
         **STRIKE,
         "c": "The union is asking for a raise of $1.50 an hour. The company offered less.",
         "d": "The pay dispute is about overtime on the night shift.",
+        "e": "The town put up a new gate at the plant last spring. Workers say it slowed deliveries. The union "
+        "has held a vote every week since the strike began.\n\n"
+        "Police said anyone cited for trespassing on the picket line faces a fine of $250.",
     }
     engine = engine_over(texts)
     answer = await engine.ask(question)

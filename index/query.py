@@ -208,6 +208,7 @@ _DEFINE = re.compile(
     r"^(?:what|who)(?: is|'s| are| was| were) "
     r"(?P<subject>(?:(?:a|an|the) )?[\w'-]+(?: [\w'-]+){0,3}?)(?:\s+exactly)?\s*$"
 )
+_KIND_OF = re.compile(r"^(?:so )?(?:what|which) (?:kind|type|sort)s? of (?P<noun>[a-z][\w-]+)")
 _TIME_ASKED = re.compile(
     r"\b(?:what time|which time|what hour|time of day|o'clock|morning|afternoon|evening|night"
     r"|a\.?m\b|p\.?m\b|\d+ ?[ap]m)"
@@ -876,6 +877,9 @@ def _slot_kind(q: str, lex: Lexicon, cased: str = "") -> Slot | None:
     thing = _thing_slot(q, lex)
     if thing is not None:
         return thing
+    kind_of = _KIND_OF.search(q)
+    if kind_of is not None:  # "what kind of vehicle …": what the vehicle was ("the vehicle, an unmarked SUV")
+        return Slot(SlotKind.DEFINE, subject=kind_of["noun"])
     define = _DEFINE.match(q.strip(" ?!."))
     if define and not _passive(define["subject"], lex):
         return Slot(

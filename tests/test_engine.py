@@ -438,6 +438,16 @@ def test_pelting_is_throwing() -> None:
     assert engine.parse("pelted").terms == engine.parse("thrown").terms
 
 
+def test_what_kind_of_x_is_answered_by_what_the_x_was() -> None:
+    texts = {
+        "a": "Officers walked the man to their vehicle at about 3:20 p.m. while parents and teachers watched "
+        "from the pickup line and the vehicle pulled slowly out of the school lot.",
+        "b": "About 80 parents gathered around the officers' vehicle, an unmarked grey SUV, in the bus lane.",
+    }
+    answer = ask_among_others(texts, "What kind of vehicle were the officers using?")
+    assert answer.quotes[0].source_id == "b"
+
+
 def test_an_faq_entry_asking_the_same_kind_of_question_answers_it() -> None:
     """ "What should I do if I see …" is answered under "What should witnesses do?", though
     another paragraph shares as many of its words."""

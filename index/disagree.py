@@ -513,19 +513,24 @@ def _as_acts(c: Context, job: _Job) -> Context:
     """The sentence without the question's terms it uses only as adjectives: a participle
     after a determiner ("onto the closed beach") describes a state, not the act dated
     ("when did the town close the beach")."""
-    ws = words(c.text)
-    tok = job.lexicon.tokenizer
+    asked = {*job.key, *job.generic} & c.terms
+    if not asked:
+        return c
     determiners = job.facts.rules.thing_determiners
-    adjectival: set[str] = set()
-    acted: set[str] = set()
-    for i, w in enumerate(ws):
-        terms = tok.tokens(w.surface)
-        before = ws[i - 1].surface if i else ""
-        if before in determiners and i + 1 < len(ws) and is_participle(w.surface, job.lexicon):
-            adjectival.update(terms)
-        else:
-            acted.update(terms)
-    only = (adjectival - acted) & {*job.key, *job.generic}
+    ws = words(c.text)
+    described = [
+        w.surface
+        for before, w, after in zip(ws, ws[1:], ws[2:], strict=False)
+        if before.surface in determiners and is_participle(w.surface, job.lexicon) and after
+    ]
+    if not described:
+        return c
+    tok = job.lexicon.tokenizer
+    adjectival = Counter(t for w in described for t in tok.tokens(w) if t in asked)
+    if not adjectival:
+        return c
+    every = Counter(t for t in tok.tokens(c.text) if t in adjectival)
+    only = {t for t, n in adjectival.items() if every[t] <= n}
     return replace(c, terms=c.terms - only) if only else c
 
 

@@ -64,6 +64,7 @@ def sets() -> list[QuestionSet]:
         QuestionSet("corpus-f", HELDOUT / "corpus-f.yaml", HELDOUT / "corpus-f", True),
         QuestionSet("corpus-g", HELDOUT / "corpus-g.yaml", HELDOUT / "corpus-g", True),
         QuestionSet("corpus-h", HELDOUT / "corpus-h.yaml", HELDOUT / "corpus-h", True),
+        QuestionSet("corpus-i", HELDOUT / "corpus-i.yaml", HELDOUT / "corpus-i", True),
         *(
             QuestionSet(f"probe-{p.stem}", p, _probe_sources(p.stem), True, probe=True)
             for p in sorted((HELDOUT / "probe").glob("*.yaml"))

@@ -70,6 +70,7 @@ def test_second_dev_set_holds(dev_b: dict[str, object]) -> None:
         ("corpus-f", 0.95, 0.60),
         ("corpus-g", 0.90, 0.55),
         ("corpus-h", 0.90, 0.65),
+        ("corpus-i", 0.90, 0.65),
     ],
 )
 def test_held_out_tuning_half_holds(name: str, floor_hit: float, floor_recall: float) -> None:

@@ -711,6 +711,9 @@ class FactReader:
         # "Coppinger, often misspelled Koppinger": the spelling after the cue is the wrong one.
         cue = self._misspelling_cue.search(low)
         after = {w for w in spellings if cue and low.find(w.lower(), cue.end()) >= 0}
+        # "misspelled Ms Fahy's name as Fahey": only the spelling after "as" is the wrong one
+        wrote = {w for w in after if cue and re.search(rf"\bas\s+[\"“']?{re.escape(w.lower())}\b", low[cue.end() :])}
+        after = wrote or after
         return (after or spellings) - correct if len(spellings) > 1 or after else set()
 
     # -- claims -----------------------------------------------------------------------------
@@ -899,6 +902,11 @@ class _SentenceReader:
         self._people_list = re.compile(rf"\b{item}(?:\s*,\s*{item})*\s*,?\s+and\s+{item}")
         self._aggregate = phrase_regex(r.aggregate_cues)
         self._role = re.compile(rf"(?<![\w.])(?i:{_alt(r.roles)})(?![\w])\.?")
+        # "Noreen Fahy, the HSE's chief officer for the Midlands": a title after the name
+        self._role_after = re.compile(
+            rf"(?<![\w.]){_NAME},\s+(?P<title>(?:the\s+)?(?:[\w'’.-]+\s+){{0,3}}?"
+            rf"(?P<role>(?i:{_alt(r.roles)})))(?![\w])"
+        )
 
     def counts(self, sentence: str, focus_nouns: tuple[str, ...] = ()) -> list[CountValue]:
         low = clean(sentence).lower()
@@ -1064,6 +1072,22 @@ class _SentenceReader:
                     r.roles.get(role_word, role_word),
                     ctx.strip(),
                     _inside_quotes(text, m.end() + after.start("name")),
+                )
+            )
+        for m in self._role_after.finditer(text):
+            name = m["name"].split()
+            if any(n.lower() in r.not_names or n.lower() in r.roles or n in g.places for n in name):
+                continue
+            if len(name) < 2 or any(o.text.endswith(name[-1]) for o in out):
+                continue  # a first name and a surname, not already read after a title
+            role_word = m["role"].lower()
+            out.append(
+                NameMention(
+                    " ".join(name),
+                    name[-1],
+                    r.roles.get(role_word, role_word),
+                    m["title"].strip(),
+                    _inside_quotes(text, m.start("name")),
                 )
             )
         return out

@@ -629,6 +629,18 @@ def test_when_does_it_reopen_asks_ahead() -> None:
     assert [d.facet for d in answer.disagreements] == ["date"]
 
 
+def test_a_spelling_question_finds_a_person_whose_title_follows_the_name() -> None:
+    texts = {
+        "a": "Noreen Fahy, the HSE's chief officer for the Midlands, appealed for calm on Sunday.",
+        "b": "HSE official Noreen Fahey appealed for calm and said the family brought shame on the town.",
+        "c": "Noreen Fahy, HSE chief officer for the Midlands, appealed for calm after the clash.",
+        "d": "The library on Main Street is open on weekdays.",
+    }
+    answer = engine_over(texts).answer("How is the surname of the official who appealed for calm spelled?")
+    [note] = answer.disagreements
+    assert note.facet == "name" and {v.value for v in note.values} == {"Fahy", "Fahey"}
+
+
 def test_since_when_asks_and_frames_nothing() -> None:
     q = ENGINE.parse("Since when has Coppinger been sheriff?")
     assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)

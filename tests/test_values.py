@@ -356,6 +356,21 @@ def test_misspelling_flags() -> None:
         "Koppinger"
     }
     assert misspelling_flags("Sheriff Koppinger held a press conference.", v) == set()
+    fahy = "Correction: An earlier post on this page misspelled Ms Fahy's name as Fahey."
+    assert misspelling_flags(fahy, ["Fahy"]) == {"Fahey"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("Noreen Fahy, the HSE's chief officer for the Midlands, said on Sunday that staff deserve respect.", "Fahy"),
+        ("Asked about the crowd, Noreen Fahy, HSE chief officer for the Midlands, appealed for calm.", "Fahy"),
+        ("Asked about the crowd, HSE official Noreen Fahey appealed for calm.", "Fahey"),
+        ("Asked about the crowd, Maria Santos, a neighbor, said it was frightening.", None),
+    ],
+)
+def test_a_title_after_a_name_introduces_it(sentence: str, named: str | None) -> None:
+    assert [m.surname for m in FACTS.names(sentence)] == ([named] if named else [])
 
 
 # --- claims and sentences ---------------------------------------------------------------

@@ -641,6 +641,13 @@ def test_a_spelling_question_finds_a_person_whose_title_follows_the_name() -> No
     assert note.facet == "name" and {v.value for v in note.values} == {"Fahy", "Fahey"}
 
 
+def test_one_of_them_is_no_subject_a_source_must_name() -> None:
+    """ "tasered one of the family": "one" only picks someone out, so a source saying "no
+    taser was used" need not say "one" to answer it."""
+    q = ENGINE.parse("heard security tasered one of the family, true?")
+    assert "one" not in q.terms and "one" not in q.weight
+
+
 def test_since_when_asks_and_frames_nothing() -> None:
     q = ENGINE.parse("Since when has Coppinger been sheriff?")
     assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)

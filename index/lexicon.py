@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).with_name("data")
 CORPUS_FILE = "corpus.yaml"
 # Bump when the analysis code changes what terms or facts a text gives, so stored ones are redone.
-ANALYZER_VERSION = 21
+ANALYZER_VERSION = 22
 _LANGUAGE_FILES = ("stopwords.txt", "english.yaml", "facts.yaml", "world_places.yaml", "furniture.yaml")
 
 

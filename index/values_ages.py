@@ -43,6 +43,25 @@ _AGE_SAID = re.compile(
 )
 
 
+# "a man in his thirties", "a woman believed to be in her early 50s": a decade of life.
+_DECADES = {
+    "twenties": 20,
+    "thirties": 30,
+    "forties": 40,
+    "fifties": 50,
+    "sixties": 60,
+    "seventies": 70,
+    "eighties": 80,
+    "nineties": 90,
+}
+_DECADE = re.compile(
+    r"\b(?P<holder>[a-z]+),?\s+(?:(?:believed|thought|said|reported)\s+to\s+be\s+)?"
+    r"in\s+(?:his|her|their)\s+(?:(?P<part>early|mid|late)[-\s]?)?"
+    rf"(?P<decade>{'|'.join(_DECADES)}|[2-9]0'?s)\b",
+    re.IGNORECASE,
+)
+_DECADE_PART = {"early": (0, 4), "mid": (3, 7), "late": (6, 10), "": (0, 10)}
+
 # "the man arrested for throwing the bottle is 24.", "the bottle guy is like 30 btw": a person
 # noun, a few words about them, then "is/was" and a figure that ends the clause.
 _HEDGE = r"(?:like|about|around|roughly|only|just|maybe|probably)\s+"
@@ -100,6 +119,19 @@ def ages(sentence: str, calendar: Collection[str] = (), people: frozenset[str] =
         after = _HOLDER.match(text, m.end())
         noun = after["noun"].lower() if after else ""
         out.append(Age(m.group(), (k * per, (k + 1) * per), noun, kin, at=m.start()))
+    for m in _DECADE.finditer(text):
+        word = m["decade"].lower()
+        first = _DECADES.get(word) or int(word[0]) * 10
+        lo, hi = _DECADE_PART[(m["part"] or "").lower()]
+        months = ((first + lo) * 12.0, (first + hi) * 12.0)
+        out.append(
+            Age(
+                m.group("decade") if not m["part"] else f"{m['part']} {m['decade']}",
+                months,
+                m["holder"].lower(),
+                at=m.start("decade"),
+            )
+        )
     for m in _AGE_SAID.finditer(text):
         name = (m["name"] or "").lower()
         if name and name.split()[-1] in calendar:

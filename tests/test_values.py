@@ -695,6 +695,22 @@ def test_ages_a_review_found() -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "years", "holder"),
+    [
+        ("Police arrested a man in his thirties and charged him.", (30, 40), "man"),
+        ("One man, believed to be in his twenties, was arrested.", (20, 30), "man"),
+        ("The driver, a woman in her early 50s, was not hurt.", (50, 54), "woman"),
+    ],
+)
+def test_a_decade_of_life_is_an_age(sentence: str, years: tuple[int, int], holder: str) -> None:
+    from index.values_ages import Age, ages
+
+    (age,) = ages(sentence)
+    assert age.months == (years[0] * 12.0, years[1] * 12.0) and age.holder == holder
+    assert age.agrees(Age("34-year-old", (34 * 12.0, 35 * 12.0))) is (years == (30, 40))
+
+
+@pytest.mark.parametrize(
     ("sentence", "said"),
     [
         ("Police say the man arrested for throwing the bottle is 24.", [("24 years old", "man")]),

@@ -475,7 +475,10 @@ def _not_covered(q: ParsedQuestion, snap: View) -> str | None:
     ahead = _only_ahead(q, snap)
     if ahead:
         return f"The sources mention {ahead} only as a date still to come, so they can't say what happened then."
-    weight = dict(q.weights)
+    # The value a yes/no question offers ("for 6 hours?") is what it checks, however the
+    # sources write it ("six hours"): it is no subject they must share.
+    offered = set(snap.lexicon.tokenizer.tokens(q.slot.offered)) if q.slot and q.slot.offered else set()
+    weight = {t: w for t, w in q.weights if t not in offered}
     total = sum(weight.values()) or 1.0
     lost = sum(w for t, w in weight.items() if t not in search.term_id)
     if lost / total >= UNKNOWN_SHARE:

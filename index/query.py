@@ -982,6 +982,8 @@ def _checked_value(q: str, lex: Lexicon, cased: str = "") -> Slot | None:
         if not _SUBORDINATE.search(q, max(0, m.start() - SUBORDINATE_REACH), m.start())
     ]
     low = q.lower()
+    for v in facts.lengths(q):  # "was the hospital in lockdown for 6 hours?": how long it was
+        return Slot(SlotKind.DATE, duration=True, offered=v.text.lower())
     for d in facts.dates(cased or q):
         at = low.find(d.text.lower())
         if (d.days or d.weekday is not None or d.hours) and any(0 <= at - e <= OFFERED_REACH for e in ends):

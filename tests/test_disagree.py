@@ -648,6 +648,16 @@ def test_one_of_them_is_no_subject_a_source_must_name() -> None:
     assert "one" not in q.terms and "one" not in q.weight
 
 
+def test_a_yes_no_question_offering_a_length_compares_lengths() -> None:
+    texts = {
+        "a": "The hospital was placed into full lockdown for six hours after the chair was thrown.",
+        "b": "The hospital lockdown lasted for about three hours while the broken glass was made safe.",
+        "c": "The library on Main Street is open on weekdays.",
+    }
+    answer = engine_over(texts).answer("was the hospital really in lockdown for 6 hours?? thats mad")
+    assert [d.facet for d in answer.disagreements] == ["length"]
+
+
 def test_since_when_asks_and_frames_nothing() -> None:
     q = ENGINE.parse("Since when has Coppinger been sheriff?")
     assert q.context == () and "sinc" not in q.terms and set(ENGINE.parse("Coppinger sheriff").terms) <= set(q.terms)

@@ -416,6 +416,7 @@ def test_sentences_keep_abbreviations() -> None:
         ("What was thrown at the truck after the collision?", "thing"),
         ("What tool did people use to get through the fence?", "thing"),
         ("what kind of vehicle were the officers using?", "what"),
+        ("was the road really closed for 6 hours?? thats mad", "date"),  # how long, offered
         ("what time did they use the gate", "date"),
         ("what did they use to break the window", "thing"),
         ("what was the date", "what"),

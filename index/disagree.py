@@ -336,8 +336,12 @@ def _lacks_generic(ctx: Context, job: _Job) -> bool:
     in the sentence or the heading it answers under."""
     if not job.generic:
         return False
-    heading = set(job.lexicon.tokenizer.tokens(ctx.heading)) if ctx.heading else set()
+    heading = _heading_terms(ctx, job)
     return not any(t in heading for t in job.generic)
+
+
+def _heading_terms(ctx: Context, job: _Job) -> frozenset[str]:
+    return frozenset(job.lexicon.tokenizer.tokens(ctx.heading)) if ctx.heading else frozenset()
 
 
 def _one_name(anchors: Sequence[Anchor], question: str) -> list[list[Anchor]]:
@@ -627,8 +631,7 @@ def _carried(ctx: Context, job: _Job) -> float:
         if c.passage == ctx.passage and abs(c.position - ctx.position) == 1 and not job.facts.dates(c.text)
         for t in c.terms
     }
-    heading = set(job.lexicon.tokenizer.tokens(ctx.heading)) if ctx.heading else set()
-    have = ctx.terms | near | heading
+    have = ctx.terms | near | _heading_terms(ctx, job)
     if _names_event(frozenset(job.lexicon.tokenizer.tokens(ctx.text)), job):
         have |= ctx.passage_terms  # "the blockade" stands for the blocking of what its paragraph names
     return sum(w.get(t, 0.0) for t in job.key if t in have)
@@ -759,13 +762,11 @@ def thing_values(job: _Job) -> list[Found[Thing]]:
     # "What tool did people use to get through the fence?": besides the verb, something of
     # what it was used for must be in the sentence (or the heading it answers).
     others = [t for t in (*job.key, *job.generic) if t not in job.slot.verbs]
-    tok = job.lexicon.tokenizer
     for c in job.contexts:
         rel = relevance(c, job)
         if rel is None or not _carries_subject(c, job, DATE_SHARE) or job.facts.refutes(c.text):
             continue  # "some websites reported a brick was thrown; police have not mentioned any brick"
-        heading = set(tok.tokens(c.heading)) if c.heading else set()
-        if others and not any(t in c.terms or t in heading for t in others):
+        if others and not any(t in c.terms for t in others) and not _heading_terms(c, job) & set(others):
             continue
         found = job.facts.things(c.text, job.slot.verbs)
         if not found and _answers_asked(c, job):
